@@ -1,0 +1,29 @@
+"""What a check found, as one frozen type for every check family."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class CheckType(StrEnum):
+    """Values are SageMaker's ``constraint_check_type`` strings."""
+
+    DATA_TYPE = "data_type_check"
+    COMPLETENESS = "completeness_check"
+    BASELINE_DRIFT = "baseline_drift_check"
+    MISSING_COLUMN = "missing_column_check"
+    EXTRA_COLUMN = "extra_column_check"
+    CATEGORICAL_VALUES = "categorical_values_check"
+    NON_NEGATIVE = "is_non_negative_check"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
+    check_type: CheckType
+    feature: str
+    violated: bool
+    description: str
+    statistic: float | None = None
+    threshold: float | None = None
+    extra: tuple[tuple[str, float | str | int | None], ...] = field(default=())

@@ -1,0 +1,1 @@
+"""Data-quality checks against a baseline's constraints."""

@@ -1,0 +1,1 @@
+"""The SageMaker Model Monitor container: contract, input, orchestration and output."""

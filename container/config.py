@@ -1,0 +1,112 @@
+"""Our own settings: the "analysis config", one JSON document, validated before any data is read.
+
+It is found through env ``analysis_config`` (a local path or an ``s3://`` URI) or, failing that, as
+the top-level ``analysis_config`` section of the baseline ``constraints.json`` (the one file a
+Model Monitor schedule always mounts). Unknown keys are rejected, naming the key and the allowed ones.
+
+Example::
+
+    {"columns": {"output": ["score"], "input": ["age", "income", "city"]},
+     "payload": {"input_records": "instances", "input_record": "features",
+                 "output_records": "predictions"},
+     "empty_window": "fail"}
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from container.errors import ConfigError
+
+SECTION = "analysis_config"  # its key inside constraints.json
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnsConfig:
+    """Names of the captured columns, model output(s) first; they replace the positional mapping."""
+
+    output: tuple[str, ...] | None = None
+    input: tuple[str, ...] | None = None
+
+    @property
+    def names(self) -> tuple[str, ...] | None:
+        if self.output is None and self.input is None:
+            return None
+        return (self.output or ()) + (self.input or ())
+
+
+@dataclass(frozen=True, slots=True)
+class PayloadConfig:
+    """Where the records sit inside JSON payloads: a dotted path to the list of records (e.g.
+    ``instances``), and within each record a dotted path to its values (e.g. ``features``)."""
+
+    input_records: str | None = None
+    input_record: str | None = None
+    output_records: str | None = None
+    output_record: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisConfig:
+    columns: ColumnsConfig = field(default_factory=ColumnsConfig)
+    payload: PayloadConfig = field(default_factory=PayloadConfig)
+    empty_window: str = "complete"  # or "fail": what a window without records does
+
+
+def parse(data: object, *, source: str) -> AnalysisConfig:
+    """Validate a decoded analysis config; ``source`` says where it came from, for messages."""
+    top = _object(data, source, {"columns", "payload", "empty_window"})
+    columns = _object(top.get("columns", {}), f"{source}: columns", {"output", "input"})
+    payload = _object(
+        top.get("payload", {}),
+        f"{source}: payload",
+        {"input_records", "input_record", "output_records", "output_record"},
+    )
+    empty_window = top.get("empty_window", "complete")
+    if empty_window not in ("complete", "fail"):
+        raise ConfigError(f"{source}: empty_window must be 'complete' or 'fail'. Got {empty_window!r} instead.")
+    return AnalysisConfig(
+        columns=ColumnsConfig(
+            output=_names(columns.get("output"), f"{source}: columns.output"),
+            input=_names(columns.get("input"), f"{source}: columns.input"),
+        ),
+        payload=PayloadConfig(**{k: _text(v, f"{source}: payload.{k}") for k, v in payload.items()}),
+        empty_window=empty_window,
+    )
+
+
+def parse_text(text: str, *, source: str) -> AnalysisConfig:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{source} is not valid JSON ({exc.msg}, line {exc.lineno}); fix the file.") from None
+    return parse(data, source=source)
+
+
+def _object(value: object, where: str, allowed: set[str]) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a JSON object. Got {type(value).__name__} instead.")
+    unknown = sorted(set(value) - allowed)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r}; allowed keys are {', '.join(sorted(allowed))}.")
+    return value
+
+
+def _names(value: object, where: str) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"{where} must be a list of non-empty column names. Got {value!r:.80} instead.")
+    duplicates = sorted({v for v in value if value.count(v) > 1})
+    if duplicates:
+        raise ConfigError(f"{where} names {duplicates[0]!r} twice; column names must be unique.")
+    return tuple(value)
+
+
+def _text(value: object, where: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{where} must be a non-empty string such as 'instances'. Got {value!r:.80} instead.")
+    return value

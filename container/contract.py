@@ -1,0 +1,238 @@
+"""The SageMaker Model Monitor BYOC contract: the only module that knows env names and ``/opt/ml``.
+
+SageMaker passes everything as environment variables (mirrored in
+``/opt/ml/config/processingjobconfig.json``), mounts inputs and outputs under ``/opt/ml`` and reads
+``/opt/ml/output/message`` and ``/opt/ml/output/metrics/cloudwatch/``. Every fixed path derives from
+``SAGEMAKER_BASE_DIR`` (default ``/opt/ml``) so the same command runs on local folders.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from container.errors import ContractError
+
+# Environment variables set by SageMaker (CONTRACT §1.1) and the ones we add.
+BASE_DIR = "SAGEMAKER_BASE_DIR"
+DATASET_FORMAT = "dataset_format"
+DATASET_SOURCE = "dataset_source"
+OUTPUT_PATH = "output_path"
+BASELINE_STATISTICS = "baseline_statistics"
+BASELINE_CONSTRAINTS = "baseline_constraints"
+PUBLISH_CLOUDWATCH_METRICS = "publish_cloudwatch_metrics"
+ENDPOINT_NAME = "sagemaker_endpoint_name"
+SCHEDULE_NAME = "sagemaker_monitoring_schedule_name"
+START_TIME = "start_time"
+END_TIME = "end_time"
+ANALYSIS_CONFIG = "analysis_config"  # ours: local path or s3:// URI of the analysis config JSON
+
+DEFAULT_BASE_DIR = "/opt/ml"
+STATISTICS_FILE = "statistics.json"
+CONSTRAINTS_FILE = "constraints.json"
+VIOLATIONS_FILE = "constraint_violations.json"  # the SDK's name; the docs table's "constraints_" is a typo
+
+
+class FormatKind(StrEnum):
+    CAPTURE = "sagemakerCaptureJson"
+    CSV = "csv"
+    JSON = "json"
+    PARQUET = "parquet"
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetFormat:
+    kind: FormatKind
+    header: bool = False  # csv
+    json_lines: bool = True  # json
+    capture_parts: tuple[str, ...] = ("endpointOutput", "endpointInput")  # model output first (CONTRACT §5.4)
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    """Fixed paths under the base directory."""
+
+    base: Path
+
+    @property
+    def job_config(self) -> Path:
+        return self.base / "config" / "processingjobconfig.json"
+
+    @property
+    def resource_config(self) -> Path:
+        return self.base / "config" / "resourceconfig.json"
+
+    @property
+    def message(self) -> Path:
+        return self.base / "output" / "message"
+
+    @property
+    def cloudwatch_dir(self) -> Path:
+        return self.base / "output" / "metrics" / "cloudwatch"
+
+    @property
+    def default_dataset_source(self) -> Path:
+        return self.base / "processing" / "input"
+
+    @property
+    def default_output_path(self) -> Path:
+        return self.base / "processing" / "output"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MonitorContract:
+    paths: Paths
+    dataset_format: DatasetFormat
+    dataset_source: Path
+    output_path: Path
+    baseline_statistics: Path | None
+    baseline_constraints: Path | None
+    publish_cloudwatch: bool
+    endpoint_name: str | None
+    schedule_name: str | None
+    start_time: datetime | None
+    end_time: datetime | None
+    analysis_config: str | None
+    is_leader: bool = True
+
+    @property
+    def is_baseline_job(self) -> bool:
+        """Without a baseline to compare against, the job suggests one (as ``suggest_baseline`` does)."""
+        return self.baseline_statistics is None and self.baseline_constraints is None
+
+    @property
+    def statistics_file(self) -> Path:
+        return self.output_path / STATISTICS_FILE
+
+    @property
+    def constraints_file(self) -> Path:
+        return self.output_path / CONSTRAINTS_FILE
+
+    @property
+    def violations_file(self) -> Path:
+        return self.output_path / VIOLATIONS_FILE
+
+
+def base_paths(env: Mapping[str, str]) -> Paths:
+    return Paths(Path(env.get(BASE_DIR) or DEFAULT_BASE_DIR))
+
+
+def from_env(env: Mapping[str, str]) -> MonitorContract:
+    """Read the contract from ``env``, falling back to the job config file SageMaker mounts."""
+    paths = base_paths(env)
+    merged = {**_job_config_environment(paths.job_config), **env}
+    is_baseline = not (merged.get(BASELINE_STATISTICS) or merged.get(BASELINE_CONSTRAINTS))
+    start = _parse_time(merged, START_TIME)
+    end = _parse_time(merged, END_TIME)
+    if start and end and start >= end:
+        raise ContractError(
+            f"{START_TIME}={merged[START_TIME]!r} is not before {END_TIME}={merged[END_TIME]!r}; "
+            "the analysis window is [start_time, end_time): swap or correct them."
+        )
+    publish = merged.get(PUBLISH_CLOUDWATCH_METRICS, "Disabled").strip()
+    if publish not in ("Enabled", "Disabled"):
+        raise ContractError(f"{PUBLISH_CLOUDWATCH_METRICS}={publish!r} is not valid: use 'Enabled' or 'Disabled'.")
+    return MonitorContract(
+        paths=paths,
+        dataset_format=parse_dataset_format(merged.get(DATASET_FORMAT), baseline_job=is_baseline),
+        dataset_source=Path(merged.get(DATASET_SOURCE) or paths.default_dataset_source),
+        output_path=Path(merged.get(OUTPUT_PATH) or paths.default_output_path),
+        baseline_statistics=_optional_path(merged.get(BASELINE_STATISTICS)),
+        baseline_constraints=_optional_path(merged.get(BASELINE_CONSTRAINTS)),
+        publish_cloudwatch=publish == "Enabled",
+        endpoint_name=merged.get(ENDPOINT_NAME) or None,
+        schedule_name=merged.get(SCHEDULE_NAME) or None,
+        start_time=start,
+        end_time=end,
+        analysis_config=merged.get(ANALYSIS_CONFIG) or None,
+        is_leader=_is_leader(paths.resource_config),
+    )
+
+
+def parse_dataset_format(raw: str | None, *, baseline_job: bool) -> DatasetFormat:
+    """Parse the ``dataset_format`` JSON; absent, a baseline job reads CSV with a header and a
+    monitoring job reads endpoint capture."""
+    if not raw:
+        return DatasetFormat(FormatKind.CSV, header=True) if baseline_job else DatasetFormat(FormatKind.CAPTURE)
+    allowed = ", ".join(k.value for k in FormatKind)
+    try:
+        spec = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ContractError(
+            f'{DATASET_FORMAT} is not JSON ({exc.msg} at char {exc.pos}): {raw[:80]!r}. Example: {{"csv": {{"header": true}}}}.'
+        ) from None
+    if not isinstance(spec, dict) or len(spec) != 1:
+        raise ContractError(f"{DATASET_FORMAT} must be an object with exactly one key ({allowed}); got {raw[:80]!r}.")
+    ((key, options),) = spec.items()
+    if key not in {k.value for k in FormatKind}:
+        raise ContractError(f"{DATASET_FORMAT} {key!r} is not supported; use one of: {allowed}.")
+    options = options if isinstance(options, dict) else {}
+    kind = FormatKind(key)
+    if kind is FormatKind.CAPTURE:
+        names = options.get("captureIndexNames") or ["endpointInput", "endpointOutput"]
+        unknown = set(names) - {"endpointInput", "endpointOutput"}
+        if unknown:
+            raise ContractError(f"captureIndexNames {sorted(unknown)} not understood; use endpointInput and/or endpointOutput.")
+        parts = tuple(p for p in ("endpointOutput", "endpointInput") if p in names)
+        return DatasetFormat(kind, capture_parts=parts)
+    if kind is FormatKind.CSV:
+        return DatasetFormat(kind, header=_flag(options.get("header", False), "csv.header"))
+    if kind is FormatKind.JSON:
+        # The docs say "line", the SDK's baseline DatasetFormat writes "lines".
+        lines = options.get("line", options.get("lines", True))
+        return DatasetFormat(kind, json_lines=_flag(lines, "json.line"))
+    return DatasetFormat(kind)
+
+
+def _flag(value: object, name: str) -> bool:
+    # The docs render these as strings ("true"), the API as booleans: accept both.
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise ContractError(f"{DATASET_FORMAT} {name}={value!r} is not a boolean; use true or false.")
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _parse_time(env: Mapping[str, str], name: str) -> datetime | None:
+    raw = env.get(name)
+    if not raw:
+        return None
+    text = _SPACES.sub("", raw)  # the docs' own example reads "2019-12-01T16: 20: 00Z"
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ContractError(f"{name}={raw!r} is not an ISO-8601 time; use the form 2024-01-19T19:00:00Z.") from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _optional_path(raw: str | None) -> Path | None:
+    return Path(raw) if raw else None
+
+
+def _job_config_environment(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise ContractError(f"{path} cannot be read as JSON ({exc}); SageMaker writes it, check the mount.") from None
+    environment = data.get("Environment") if isinstance(data, dict) else None
+    return {str(k): str(v) for k, v in environment.items()} if isinstance(environment, dict) else {}
+
+
+def _is_leader(path: Path) -> bool:
+    """On a multi-instance job only the first host writes results (every host sees the same data)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        hosts = sorted(data["hosts"])
+        return bool(data["current_host"] == hosts[0])
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return True

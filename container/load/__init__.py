@@ -1,0 +1,1 @@
+"""Reading the dataset and the baseline into columnar batches and typed values."""

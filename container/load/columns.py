@@ -1,0 +1,84 @@
+"""The one place that classifies raw values: missing, integral, fractional or string.
+
+Deequ (AWS's analyzer) classifies each value by its text: an optional sign and digits is
+Integral, a decimal or exponent number is Fractional, anything else is String. We do the same
+with vectorised pyarrow kernels, trying whole-column casts first because most columns are clean.
+Empty strings count as missing; "nan" and "inf" are strings (they match neither pattern).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analyzers.types import ColumnData
+
+_INTEGRAL = r"^[+-]?\d+$"
+_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+_NOT_INTEGRAL_TEXT = r"[.eE]"
+
+
+def normalise(name: str, array: pa.Array | pa.ChunkedArray, *, keep_texts: bool) -> ColumnData:
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    kind = array.type
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+        return _typed_numbers(name, array, keep_texts)
+    if pa.types.is_boolean(kind):
+        array = pc.if_else(array, "true", "false")
+    elif not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        array = array.cast(pa.string()) if not pa.types.is_null(kind) else pa.nulls(len(array), pa.string())
+    return _texts(name, array, keep_texts)
+
+
+def _texts(name: str, array: pa.Array, keep_texts: bool) -> ColumnData:
+    present = array.filter(pc.and_(pc.is_valid(array), pc.not_equal(pc.utf8_length(array), 0)))
+    n_missing = len(array) - len(present)
+    texts = present if keep_texts else None
+    try:
+        numbers = pc.cast(present, pa.int64()).to_numpy(zero_copy_only=False).astype(np.float64)
+        return ColumnData(name, numbers, texts, n_missing, len(present), 0, 0)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    is_number = pc.match_substring_regex(present, _NUMBER)
+    n_number = pc.sum(is_number).as_py() or 0
+    numeric_text = present if n_number == len(present) else present.filter(is_number)
+    numbers = pc.cast(numeric_text, pa.float64()).to_numpy(zero_copy_only=False)
+    n_fractional = pc.sum(pc.match_substring_regex(numeric_text, _NOT_INTEGRAL_TEXT)).as_py() or 0
+    finite = np.isfinite(numbers)
+    n_overflow = int(numbers.size - np.count_nonzero(finite))  # "1e999" parses to inf: not usable as a number
+    if n_overflow:
+        numbers = numbers[finite]
+    return ColumnData(
+        name,
+        numbers,
+        texts,
+        n_missing,
+        n_number - n_fractional,
+        n_fractional - n_overflow,
+        len(present) - n_number + n_overflow,
+    )
+
+
+def _typed_numbers(name: str, array: pa.Array, keep_texts: bool) -> ColumnData:
+    values = array.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    present = ~np.isnan(values)  # nulls come out as NaN; a NaN in a float column means missing too
+    numbers = values[present]
+    n_missing = int(values.size - numbers.size)
+    finite = np.isfinite(numbers)
+    n_infinite = int(numbers.size - np.count_nonzero(finite))
+    numbers = numbers[finite]
+    texts = None
+    if keep_texts:
+        texts = pc.cast(array.filter(pc.is_valid(array)), pa.string())
+    integral = pa.types.is_integer(array.type)
+    return ColumnData(
+        name,
+        numbers,
+        texts,
+        n_missing,
+        numbers.size if integral else 0,
+        0 if integral else numbers.size,
+        n_infinite,
+    )

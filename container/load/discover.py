@@ -1,0 +1,38 @@
+"""Finding the dataset's files under ``dataset_source``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from container.errors import ContractError
+
+
+def discover_files(root: Path) -> list[Path]:
+    """Every regular file below ``root``, recursively, in a stable order; hidden files and
+    Spark/Hadoop markers (``_SUCCESS``, ``.crc``) are skipped."""
+    if root.is_file():
+        return [root]
+    if not root.is_dir():
+        raise ContractError(f"dataset_source={str(root)!r} does not exist; mount the captured data there or fix the variable.")
+    return sorted(
+        p for p in root.rglob("*") if p.is_file() and not any(part.startswith((".", "_")) for part in p.relative_to(root).parts)
+    )
+
+
+def iter_line_blocks(path: Path, block_bytes: int):  # type: ignore[no-untyped-def]
+    """Yield ``(first_line_number, bytes)`` blocks that end on a line boundary, so one huge file
+    is read in bounded pieces. A last line without a newline is yielded as it is."""
+    line_no = 1
+    carry = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(block_bytes):
+            chunk = carry + chunk
+            cut = chunk.rfind(b"\n")
+            if cut < 0:
+                carry = chunk
+                continue
+            block, carry = chunk[: cut + 1], chunk[cut + 1 :]
+            yield line_no, block
+            line_no += block.count(b"\n")
+    if carry:
+        yield line_no, carry

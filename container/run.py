@@ -1,0 +1,177 @@
+"""One monitoring or baseline job, from a contract to written outputs and a status message."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from analyzers.constraints import Constraints
+from analyzers.findings import Finding
+from analyzers.profile import FeatureProfile
+from analyzers.quality.columns import extra_columns, missing_columns, width_mismatch
+from analyzers.suggest import infer_type, suggest
+from analyzers.types import InferredType
+from container import config as analysis_config
+from container.config import AnalysisConfig
+from container.contract import FormatKind, MonitorContract
+from container.errors import BaselineError, ClientError
+from container.ingest import Ingested, ingest
+from container.load.baseline import BaselineStatistics, read_constraints, read_statistics
+from container.remote import read_s3_text
+from container.write._json import dumps
+from container.write.atomic import write_text
+from container.write.constraints import constraints_document
+from container.write.statistics import statistics_document
+from container.write.violations import violations_document
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    message: str
+    violations: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    statistics: BaselineStatistics | None
+    constraints: Constraints | None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        if self.statistics is not None and self.statistics.features:
+            return self.statistics.names
+        return tuple(f.name for f in self.constraints.features) if self.constraints else ()
+
+    def inferred_type(self, name: str) -> InferredType:
+        for feature in self.statistics.features if self.statistics else ():
+            if feature.profile.name == name:
+                return feature.inferred_type
+        constraint = self.constraints.feature(name) if self.constraints else None
+        return constraint.inferred_type if constraint else InferredType.UNKNOWN
+
+
+def run(contract: MonitorContract) -> Outcome:
+    if not contract.is_leader:
+        return Outcome("Completed: Job completed successfully; this host is not the leader and wrote no report.")
+    baseline, embedded_config = _read_baseline(contract)
+    config = _read_config(contract, embedded_config)
+    if contract.is_baseline_job:
+        return _baseline_job(contract, config)
+    return _monitoring_job(contract, config, baseline)
+
+
+def _read_baseline(contract: MonitorContract) -> tuple[Baseline, object]:
+    statistics = read_statistics(contract.baseline_statistics) if contract.baseline_statistics else None
+    constraints, embedded = (None, None)
+    if contract.baseline_constraints:
+        constraints, embedded = read_constraints(contract.baseline_constraints)
+    baseline = Baseline(statistics, constraints)
+    if not contract.is_baseline_job and not baseline.names:
+        raise BaselineError(
+            "the baseline lists no features (is it a model-quality or bias baseline?); point baseline_statistics "
+            "and baseline_constraints at the statistics.json and constraints.json of a data-quality baseline job."
+        )
+    return baseline, embedded
+
+
+def _read_config(contract: MonitorContract, embedded: object) -> AnalysisConfig:
+    source = contract.analysis_config
+    if source is not None:
+        text = read_s3_text(source) if source.startswith("s3://") else _read_local(Path(source))
+        return analysis_config.parse_text(text, source=f"analysis_config {source}")
+    if embedded is not None:
+        return analysis_config.parse(embedded, source=f"{contract.baseline_constraints}: analysis_config")
+    return AnalysisConfig()
+
+
+def _read_local(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ClientError(f"analysis_config={str(path)!r} cannot be read ({exc.__class__.__name__}).") from None
+
+
+def _positional(contract: MonitorContract) -> bool:
+    fmt = contract.dataset_format
+    return fmt.kind is FormatKind.CAPTURE or (fmt.kind is FormatKind.CSV and not fmt.header)
+
+
+def _baseline_job(contract: MonitorContract, config: AnalysisConfig) -> Outcome:
+    data = ingest(contract, config, names=config.columns.names, keep_texts=None)
+    _log_summary(contract, data)
+    if not data.rows:
+        return _empty(contract, config, data)
+    profiles = list(data.profiles.values())
+    inferred = {p.name: infer_type(p.types) for p in profiles}
+    write_text(contract.statistics_file, dumps(statistics_document(data.rows, [(p, inferred[p.name]) for p in profiles])))
+    write_text(contract.constraints_file, dumps(constraints_document(suggest(profiles, inferred))))
+    return Outcome("Completed: Job completed successfully with no violations." + _bad_note(data))
+
+
+def _monitoring_job(contract: MonitorContract, config: AnalysisConfig, baseline: Baseline) -> Outcome:
+    names = config.columns.names or (baseline.names if _positional(contract) else None)
+    keep = {name: not baseline.inferred_type(name).is_numeric for name in baseline.names}
+    data = ingest(contract, config, names=names, keep_texts=keep)
+    _log_summary(contract, data)
+    if not data.rows and not data.problems.widths:
+        return _empty(contract, config, data)
+    findings = _column_findings(contract, baseline, data, names)
+    features = [
+        (data.profiles.get(name, FeatureProfile(name=name)), baseline.inferred_type(name))
+        for name in baseline.names
+        if name in data.profiles
+    ]
+    write_text(contract.statistics_file, dumps(statistics_document(data.rows, features)))
+    document = violations_document(findings)
+    write_text(contract.violations_file, dumps(document))
+    count = len(document["violations"])
+    if count:
+        return Outcome(f"CompletedWithViolations: Job completed successfully with {count} violations." + _bad_note(data), count)
+    return Outcome("Completed: Job completed successfully with no violations." + _bad_note(data))
+
+
+def _column_findings(
+    contract: MonitorContract, baseline: Baseline, data: Ingested, names: tuple[str, ...] | None
+) -> list[Finding]:
+    if names is not None:
+        mismatch = width_mismatch(len(names), data.problems.widths, data.rows)
+        if mismatch is not None:
+            return [mismatch]
+    current = list(data.profiles)
+    return missing_columns(baseline.names, current) + extra_columns(baseline.names, current)
+
+
+def _empty(contract: MonitorContract, config: AnalysisConfig, data: Ingested) -> Outcome:
+    window = ""
+    if contract.start_time or contract.end_time:
+        window = f" in the window [{contract.start_time:%Y-%m-%dT%H:%M:%SZ}, {contract.end_time:%Y-%m-%dT%H:%M:%SZ})"
+    what = f"No records to analyse{window}: {data.files} file(s), {data.records_read} record(s) read."
+    if config.empty_window == "fail":
+        raise ClientError(what + " Check data capture, or set empty_window to 'complete' in the analysis config.")
+    write_text(contract.statistics_file, dumps(statistics_document(0, [])))
+    if not contract.is_baseline_job:
+        write_text(contract.violations_file, dumps(violations_document([])))
+    return Outcome(f"Completed: {what} Nothing was compared." + _bad_note(data))
+
+
+def _bad_note(data: Ingested) -> str:
+    bad = data.problems.total
+    return f" {bad} bad record(s) skipped; see the log." if bad else ""
+
+
+def _log_summary(contract: MonitorContract, data: Ingested) -> None:
+    rate = data.records_read / data.seconds if data.seconds else 0.0
+    lines = [
+        "---- summary ----",
+        f"job: {'baseline' if contract.is_baseline_job else 'monitoring'}; format: {contract.dataset_format.kind}",
+        f"files: {data.files}; records read: {data.records_read}; kept: {data.records_kept}; rows: {data.rows}",
+        f"columns: {len(data.profiles)}; time: {data.seconds:.1f} s; {rate:,.0f} records/s",
+    ]
+    if data.problems.total:
+        lines.append(f"skipped ({data.problems.total}):")
+        lines.extend("  " + line for line in data.problems.lines())
+    for line in lines:
+        log.info(line)

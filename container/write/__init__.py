@@ -1,0 +1,1 @@
+"""Writing outputs: one JSON encoder, atomic files, SageMaker's schemas."""

@@ -1,0 +1,34 @@
+"""The only JSON encoder of our outputs: sorted keys, stable floats, no bare NaN.
+
+JSON has no NaN or infinity; Jackson (AWS's analyzer) writes them as the strings "NaN",
+"Infinity" and "-Infinity", and so do we, so that every consumer can parse the files.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def dumps(document: Any, *, pretty: bool = True) -> str:
+    """Serialise ``document``; identical input gives identical text."""
+    text = json.dumps(
+        _clean(document),
+        sort_keys=True,
+        indent=2 if pretty else None,
+        separators=None if pretty else (",", ":"),
+        allow_nan=False,
+        ensure_ascii=False,
+    )
+    return text + "\n" if pretty else text

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Run the baseline job, then the monitoring job, through `python -m container` with SageMaker's
+# environment on local folders (SAGEMAKER_BASE_DIR replaces /opt/ml). Usage:
+#   scripts/run_local.sh SAMPLE_DIR OUT_DIR
+set -euo pipefail
+data=${1:?sample data dir}; out=${2:?output dir}
+py=${PYTHON:-python3}
+rm -rf "$out"; mkdir -p "$out"
+echo "== baseline job"
+SAGEMAKER_BASE_DIR="$out/baseline-job" \
+dataset_format='{"csv": {"header": true}}' \
+dataset_source="$data/baseline" \
+output_path="$out/baseline" \
+publish_cloudwatch_metrics=Disabled \
+  "$py" -m container
+echo "== monitoring job"
+SAGEMAKER_BASE_DIR="$out/monitoring-job" \
+dataset_format='{"sagemakerCaptureJson": {"captureIndexNames": ["endpointInput", "endpointOutput"]}}' \
+dataset_source="$data/capture" \
+output_path="$out/monitoring" \
+baseline_statistics="$out/baseline/statistics.json" \
+baseline_constraints="$out/baseline/constraints.json" \
+publish_cloudwatch_metrics=Enabled \
+sagemaker_endpoint_name=churn-endpoint \
+sagemaker_monitoring_schedule_name=churn-hourly \
+start_time=2024-01-19T19:00:00Z \
+end_time=2024-01-19T20:00:00Z \
+  "$py" -m container || true
+echo
+echo "== outputs under $out"
+echo "baseline:   $(cat "$out/baseline-job/output/message")"
+echo "monitoring: $(cat "$out/monitoring-job/output/message")"
+(cd "$out" && find . -type f | sort | sed 's/^/  /')

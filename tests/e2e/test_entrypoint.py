@@ -1,0 +1,213 @@
+"""``python -m container`` as SageMaker runs it: a fresh process, env vars, a temporary /opt/ml."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.conftest import ROOT, capture_line
+
+CAPTURE_FORMAT = '{"sagemakerCaptureJson": {"captureIndexNames": ["endpointInput", "endpointOutput"]}}'
+
+
+def run_container(base: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    full = {"PATH": os.environ.get("PATH", ""), "SAGEMAKER_BASE_DIR": str(base), **env}
+    return subprocess.run([sys.executable, "-m", "container"], cwd=ROOT, env=full, capture_output=True, text=True, timeout=300)
+
+
+def message(base: Path) -> str:
+    return (base / "output" / "message").read_text()
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("sample")
+    subprocess.run([sys.executable, "scripts/make_sample_data.py", str(out)], cwd=ROOT, check=True, capture_output=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def baseline(sample, tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("ml")
+    result = run_container(
+        base,
+        dataset_format='{"csv": {"header": true}}',
+        dataset_source=str(sample / "baseline"),
+        output_path=str(base / "processing" / "output"),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return base / "processing" / "output"
+
+
+def test_baseline_statistics_match_pandas(sample, baseline):
+    df = pd.read_csv(sample / "baseline" / "train.csv")
+    stats = json.loads((baseline / "statistics.json").read_text())
+    assert stats["dataset"]["item_count"] == len(df)
+    features = {f["name"]: f for f in stats["features"]}
+    assert list(features) == list(df.columns)
+    for name in ["score", "income", "age"]:
+        ns = features[name]["numerical_statistics"]
+        col = df[name]
+        assert ns["common"] == {"num_present": int(col.notna().sum()), "num_missing": int(col.isna().sum())}
+        assert ns["mean"] == pytest.approx(col.mean(), rel=1e-12)
+        assert ns["sum"] == pytest.approx(col.sum(), rel=1e-12)
+        assert ns["std_dev"] == pytest.approx(col.std(ddof=0), rel=1e-12)
+        assert (ns["min"], ns["max"]) == (col.min(), col.max())
+        buckets = ns["distribution"]["kll"]["buckets"]
+        assert len(buckets) == 10 and sum(b["count"] for b in buckets) == len(col)
+        exact, _ = np.histogram(col, bins=10, range=(col.min(), col.max()))
+        assert np.abs(np.array([b["count"] for b in buckets]) - exact).max() <= 0.02 * len(col)
+    assert features["age"]["inferred_type"] == "Integral"
+    assert features["income"]["inferred_type"] == "Fractional"
+    region = features["region"]["string_statistics"]
+    counts = df["region"].value_counts().to_dict()
+    assert {b["value"]: b["count"] for b in region["distribution"]["categorical"]["buckets"]} == counts
+    assert region["distinct_count"] == float(len(counts))
+
+
+def test_baseline_constraints_are_suggested(baseline):
+    constraints = json.loads((baseline / "constraints.json").read_text())
+    features = {f["name"]: f for f in constraints["features"]}
+    assert features["plan"]["string_constraints"]["domains"] == ["basic", "plus", "premium"]
+    assert features["income"]["num_constraints"] == {"is_non_negative": True}
+    assert features["income"]["completeness"] == 1.0
+    assert constraints["monitoring_config"]["distribution_constraints"]["comparison_method"] == "Robust"
+
+
+def monitor(base: Path, sample: Path, baseline: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        "dataset_format": CAPTURE_FORMAT,
+        "dataset_source": str(sample / "capture"),
+        "output_path": str(base / "processing" / "output"),
+        "baseline_statistics": str(baseline / "statistics.json"),
+        "baseline_constraints": str(baseline / "constraints.json"),
+        "sagemaker_endpoint_name": "churn-endpoint",
+        "sagemaker_monitoring_schedule_name": "churn-hourly",
+        "start_time": "2024-01-19T19:00:00Z",
+        "end_time": "2024-01-19T20:00:00Z",
+        **extra,
+    }
+    return run_container(base, **env)
+
+
+def _window_frame(sample: Path) -> pd.DataFrame:
+    rows = []
+    for path in sorted((sample / "capture").rglob("*.jsonl")):
+        for line in path.read_text().splitlines():
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            when = rec["eventMetadata"]["inferenceTime"]
+            data = rec["captureData"]
+            if not "2024-01-19T19:00:00Z" <= when < "2024-01-19T20:00:00Z" or data["endpointInput"]["encoding"] != "CSV":
+                continue
+            values = [data["endpointOutput"]["data"], *data["endpointInput"]["data"].split(",")]
+            if len(values) == 9:
+                rows.append(values)
+    return pd.DataFrame(rows)
+
+
+def test_monitoring_job_profiles_the_window(sample, baseline, tmp_path):
+    result = monitor(tmp_path, sample, baseline)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert message(tmp_path).startswith(("Completed: ", "CompletedWithViolations: "))
+    assert "3 bad record(s) skipped" in message(tmp_path)
+    out = tmp_path / "processing" / "output"
+    stats = json.loads((out / "statistics.json").read_text())
+    expected = _window_frame(sample)
+    assert stats["dataset"]["item_count"] == len(expected)
+    income = next(f for f in stats["features"] if f["name"] == "income")["numerical_statistics"]
+    assert income["mean"] == pytest.approx(expected[2].astype(float).mean(), rel=1e-12)
+    assert "unseen" not in result.stdout
+    for fragment in ["malformed lines", "is not valid BASE64", "rows with 8 columns where 9 were expected", "summary"]:
+        assert fragment in result.stdout
+    assert json.loads((out / "constraint_violations.json").read_text())["violations"] == []
+
+
+def test_outputs_are_byte_identical_across_runs(sample, baseline, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for base in (a, b):
+        assert monitor(base, sample, baseline).returncode == 0
+    for name in ["statistics.json", "constraint_violations.json"]:
+        assert (a / "processing" / "output" / name).read_bytes() == (b / "processing" / "output" / name).read_bytes()
+
+
+def test_width_mismatch_is_reported(sample, baseline, tmp_path):
+    capture = tmp_path / "capture"
+    capture.mkdir()
+    (capture / "x.jsonl").write_text("\n".join(capture_line("1,2,3") for _ in range(5)) + "\n")
+    result = monitor(tmp_path, sample, baseline, dataset_source=str(capture))
+    assert result.returncode == 0
+    violations = json.loads((tmp_path / "processing" / "output" / "constraint_violations.json").read_text())["violations"]
+    assert [v["constraint_check_type"] for v in violations] == ["missing_column_check"]
+    assert "Captured rows have 4 columns but the baseline has 9 features" in violations[0]["description"]
+    assert (
+        message(tmp_path)
+        == "CompletedWithViolations: Job completed successfully with 1 violations. 5 bad record(s) skipped; see the log."
+    )
+
+
+def test_empty_window_completes_and_says_so(sample, baseline, tmp_path):
+    result = monitor(tmp_path, sample, baseline, start_time="2030-01-01T00:00:00Z", end_time="2030-01-01T01:00:00Z")
+    assert result.returncode == 0
+    assert message(tmp_path).startswith("Completed: No records to analyse in the window [2030-01-01T00:00:00Z")
+    stats = json.loads((tmp_path / "processing" / "output" / "statistics.json").read_text())
+    assert stats["dataset"]["item_count"] == 0
+
+
+def test_empty_window_can_fail(sample, baseline, tmp_path):
+    config = tmp_path / "config.json"
+    config.write_text('{"empty_window": "fail"}')
+    result = monitor(
+        tmp_path,
+        sample,
+        baseline,
+        analysis_config=str(config),
+        start_time="2030-01-01T00:00:00Z",
+        end_time="2030-01-01T01:00:00Z",
+    )
+    assert result.returncode == 2
+    assert message(tmp_path).startswith("ClientError: No records to analyse")
+
+
+@pytest.mark.parametrize(
+    ("env", "fragment"),
+    [
+        ({"dataset_format": '{"avro": {}}'}, "ClientError: dataset_format 'avro' is not supported"),
+        ({"start_time": "2024-01-19T21:00:00Z"}, "is not before end_time"),
+        ({"analysis_config": "/nonexistent/config.json"}, "analysis_config='/nonexistent/config.json' cannot be read"),
+        ({"dataset_source": "/nonexistent/capture"}, "dataset_source='/nonexistent/capture' does not exist"),
+    ],
+)
+def test_user_errors_fail_with_a_named_message(sample, baseline, tmp_path, env, fragment):
+    result = monitor(tmp_path, sample, baseline, **env)
+    assert result.returncode == 2
+    text = message(tmp_path)
+    assert fragment in text and len(text.encode()) < 1024
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_baseline_that_is_not_json(sample, baseline, tmp_path):
+    bad = tmp_path / "statistics.json"
+    bad.write_text("{oops")
+    result = monitor(tmp_path, sample, baseline, baseline_statistics=str(bad))
+    assert result.returncode == 2
+    assert message(tmp_path).startswith(f"ClientError: baseline_statistics file '{bad}' is not valid JSON")
+
+
+def test_unwritable_output_path_keeps_earlier_outputs(sample, baseline, tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where a directory should be")
+    result = monitor(tmp_path, sample, baseline, output_path=str(blocker / "out"))
+    assert result.returncode == 2
+    assert "make output_path writable" in message(tmp_path)
+    assert blocker.read_text() == "a file where a directory should be"
+    assert (baseline / "statistics.json").exists()

@@ -28,7 +28,7 @@ unit: $(VENV)/.installed
 image: $(VENV)/.installed
 	PYTHON=$(PY) scripts/test_image.sh
 
-test: lint unit
+test: lint unit image
 
 bench: $(VENV)/.installed
 	$(PY) scripts/bench_ingest.py

@@ -50,7 +50,7 @@ class TypeCounts:
 
 @dataclass(frozen=True, slots=True)
 class Moments:
-    """Count, sum, mean, sum of squared deviations (``m2``), min and max of numeric values."""
+    """Count, sum, mean, sum of squared deviations (``m2``), min, max and how many were negative."""
 
     count: int = 0
     total: float = 0.0
@@ -58,6 +58,7 @@ class Moments:
     m2: float = 0.0
     minimum: float = float("nan")
     maximum: float = float("nan")
+    negative: int = 0
 
     @classmethod
     def of(cls, values: np.ndarray) -> Moments:
@@ -71,6 +72,7 @@ class Moments:
             m2=float(np.square(values - mean).sum()),
             minimum=float(values.min()),
             maximum=float(values.max()),
+            negative=int(np.count_nonzero(values < 0)),
         )
 
     @property
@@ -92,6 +94,7 @@ class Moments:
             m2=self.m2 + other.m2 + delta * delta * self.count * other.count / n,
             minimum=min(self.minimum, other.minimum),
             maximum=max(self.maximum, other.maximum),
+            negative=self.negative + other.negative,
         )
 
 

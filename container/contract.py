@@ -31,6 +31,7 @@ SCHEDULE_NAME = "sagemaker_monitoring_schedule_name"
 START_TIME = "start_time"
 END_TIME = "end_time"
 ANALYSIS_CONFIG = "analysis_config"  # ours: local path or s3:// URI of the analysis config JSON
+CLOUDWATCH_NAMESPACE = "cloudwatch_namespace"  # ours: also send the metrics with PutMetricData
 
 DEFAULT_BASE_DIR = "/opt/ml"
 STATISTICS_FILE = "statistics.json"
@@ -98,12 +99,17 @@ class MonitorContract:
     start_time: datetime | None
     end_time: datetime | None
     analysis_config: str | None
+    cloudwatch_namespace: str | None = None
     is_leader: bool = True
 
     @property
     def is_baseline_job(self) -> bool:
         """Without a baseline to compare against, the job suggests one (as ``suggest_baseline`` does)."""
         return self.baseline_statistics is None and self.baseline_constraints is None
+
+    @property
+    def metrics_file(self) -> Path:
+        return self.paths.cloudwatch_dir / "cloudwatch_metrics.jsonl"
 
     @property
     def statistics_file(self) -> Path:
@@ -150,6 +156,7 @@ def from_env(env: Mapping[str, str]) -> MonitorContract:
         start_time=start,
         end_time=end,
         analysis_config=merged.get(ANALYSIS_CONFIG) or None,
+        cloudwatch_namespace=merged.get(CLOUDWATCH_NAMESPACE) or None,
         is_leader=_is_leader(paths.resource_config),
     )
 

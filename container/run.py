@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from analyzers.constraints import Constraints
+from analyzers.evaluate import BaselineFeatureView, FeatureResult, evaluate
 from analyzers.findings import Finding
-from analyzers.profile import FeatureProfile
 from analyzers.quality.columns import extra_columns, missing_columns, width_mismatch
 from analyzers.suggest import infer_type, suggest
 from analyzers.types import InferredType
@@ -18,9 +19,11 @@ from container.contract import FormatKind, MonitorContract
 from container.errors import BaselineError, ClientError
 from container.ingest import Ingested, ingest
 from container.load.baseline import BaselineStatistics, read_constraints, read_statistics
+from container.publish import put_metric_data
 from container.remote import read_s3_text
 from container.write._json import dumps
 from container.write.atomic import write_text
+from container.write.cloudwatch import dimensions, feature_metrics, records
 from container.write.constraints import constraints_document
 from container.write.statistics import statistics_document
 from container.write.violations import violations_document
@@ -44,6 +47,21 @@ class Baseline:
         if self.statistics is not None and self.statistics.features:
             return self.statistics.names
         return tuple(f.name for f in self.constraints.features) if self.constraints else ()
+
+    @property
+    def evaluate_columns(self) -> bool:
+        return self.constraints is None or self.constraints.monitoring_config.evaluate_constraints
+
+    def views(self) -> dict[str, BaselineFeatureView]:
+        profiles = {f.profile.name: f.profile for f in self.statistics.features} if self.statistics else {}
+        return {
+            name: BaselineFeatureView(
+                inferred_type=self.inferred_type(name),
+                profile=profiles.get(name),
+                constraint=self.constraints.feature(name) if self.constraints else None,
+            )
+            for name in self.names
+        }
 
     def inferred_type(self, name: str) -> InferredType:
         for feature in self.statistics.features if self.statistics else ():
@@ -118,19 +136,33 @@ def _monitoring_job(contract: MonitorContract, config: AnalysisConfig, baseline:
     _log_summary(contract, data)
     if not data.rows and not data.problems.widths:
         return _empty(contract, config, data)
-    findings = _column_findings(contract, baseline, data, names)
-    features = [
-        (data.profiles.get(name, FeatureProfile(name=name)), baseline.inferred_type(name))
-        for name in baseline.names
-        if name in data.profiles
-    ]
+    results = evaluate(baseline.views(), baseline.constraints, data.profiles)
+    findings = _column_findings(contract, baseline, data, names) if baseline.evaluate_columns else []
+    findings += [f for r in results if r.evaluate for f in r.findings]
+    features = [(data.profiles[name], baseline.inferred_type(name)) for name in baseline.names if name in data.profiles]
     write_text(contract.statistics_file, dumps(statistics_document(data.rows, features)))
     document = violations_document(findings)
     write_text(contract.violations_file, dumps(document))
+    note = _bad_note(data) + _metrics(contract, results, data)
     count = len(document["violations"])
     if count:
-        return Outcome(f"CompletedWithViolations: Job completed successfully with {count} violations." + _bad_note(data), count)
-    return Outcome("Completed: Job completed successfully with no violations." + _bad_note(data))
+        return Outcome(f"CompletedWithViolations: Job completed successfully with {count} violations." + note, count)
+    return Outcome("Completed: Job completed successfully with no violations." + note)
+
+
+def _metrics(contract: MonitorContract, results: list[FeatureResult], data: Ingested) -> str:
+    """Write the metrics file (and publish, if asked); return a note for the message on failure."""
+    if not (contract.publish_cloudwatch or contract.cloudwatch_namespace):
+        return ""
+    when = contract.end_time or contract.start_time or datetime.now(UTC).replace(second=0, microsecond=0)
+    lines = records(feature_metrics(results, data.profiles), when, dimensions(contract.endpoint_name, contract.schedule_name))
+    if contract.publish_cloudwatch:
+        write_text(contract.metrics_file, "".join(dumps(r, pretty=False) + "\n" for r in lines))
+    if contract.cloudwatch_namespace and lines:
+        failure = put_metric_data(contract.cloudwatch_namespace, lines)
+        if failure:
+            return f" Metrics were not published: {failure}"
+    return ""
 
 
 def _column_findings(

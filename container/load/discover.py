@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from container.errors import ContractError
@@ -19,9 +20,10 @@ def discover_files(root: Path) -> list[Path]:
     )
 
 
-def iter_line_blocks(path: Path, block_bytes: int):  # type: ignore[no-untyped-def]
+def iter_line_blocks(path: Path, block_bytes: int) -> Iterator[tuple[int, bytes]]:
     """Yield ``(first_line_number, bytes)`` blocks that end on a line boundary, so one huge file
-    is read in bounded pieces. A last line without a newline is yielded as it is."""
+    is read in bounded pieces. A last line without a newline is yielded as it is; so is a line
+    longer than two blocks (it will be counted as malformed), so memory stays bounded."""
     line_no = 1
     carry = b""
     with path.open("rb") as handle:
@@ -30,6 +32,9 @@ def iter_line_blocks(path: Path, block_bytes: int):  # type: ignore[no-untyped-d
             cut = chunk.rfind(b"\n")
             if cut < 0:
                 carry = chunk
+                if len(carry) >= 2 * block_bytes:
+                    yield line_no, carry
+                    carry = b""
                 continue
             block, carry = chunk[: cut + 1], chunk[cut + 1 :]
             yield line_no, block

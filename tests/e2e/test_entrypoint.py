@@ -129,7 +129,17 @@ def test_monitoring_job_profiles_the_window(sample, baseline, tmp_path):
     assert "unseen" not in result.stdout
     for fragment in ["malformed lines", "is not valid BASE64", "rows with 8 columns where 9 were expected", "summary"]:
         assert fragment in result.stdout
-    assert json.loads((out / "constraint_violations.json").read_text())["violations"] == []
+    violations = json.loads((out / "constraint_violations.json").read_text())["violations"]
+    # The sample window shifts income up 35%, moves plan shares and adds region "central": exactly those.
+    assert [(v["feature_name"], v["constraint_check_type"]) for v in violations] == [
+        ("income", "baseline_drift_check"),
+        ("plan", "baseline_drift_check"),
+        ("region", "categorical_values_check"),
+    ]
+    assert violations[2]["unseen_values"] == "central"
+    share = (expected[7] != "central").mean()
+    assert violations[2]["description"] == f"Value: {share} does not meet the constraint requirement! "
+    assert message(tmp_path).startswith("CompletedWithViolations: Job completed successfully with 3 violations.")
 
 
 def test_outputs_are_byte_identical_across_runs(sample, baseline, tmp_path):

@@ -1,0 +1,1 @@
+"""Drift between a baseline profile and a window profile."""

@@ -1,0 +1,83 @@
+"""CloudWatch metric records (CONTRACT §3): the JSON-lines file SageMaker publishes for us, and the
+same records for ``PutMetricData`` when we publish ourselves.
+
+Names follow AWS's analyzer so existing alarms keep working: ``feature_data_<f>`` (StatisticValues),
+``feature_non_null_<f>`` (completeness) and ``feature_baseline_drift_<f>`` (the drift distance).
+Each record has ``Value`` or ``StatisticValues``, never both; values CloudWatch would reject (NaN,
+infinities, magnitudes beyond 2^360) are left out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from analyzers.evaluate import FeatureResult
+from analyzers.profile import FeatureProfile
+
+MAX_NAME = 255  # CloudWatch MetricName and dimension name limit
+MAX_DIMENSION_VALUE = 1024
+_LIMIT = 2.0**360
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    name: str
+    value: float | None = None
+    statistics: tuple[tuple[str, float], ...] | None = None
+
+
+def feature_metrics(results: list[FeatureResult], window: dict[str, FeatureProfile]) -> list[Metric]:
+    metrics = []
+    for result in results:
+        if not result.emit_metrics:
+            continue
+        profile = window[result.name]
+        m = profile.moments
+        if m.count and all(_ok(v) for v in (m.total, m.minimum, m.maximum)):
+            metrics.append(
+                Metric(
+                    f"feature_data_{result.name}",
+                    statistics=(
+                        ("SampleCount", float(m.count)),
+                        ("Sum", m.total),
+                        ("Minimum", m.minimum),
+                        ("Maximum", m.maximum),
+                    ),
+                )
+            )
+        if profile.types.total:
+            metrics.append(Metric(f"feature_non_null_{result.name}", value=profile.types.present / profile.types.total))
+        if result.drift is not None and _ok(result.drift):
+            metrics.append(Metric(f"feature_baseline_drift_{result.name}", value=result.drift))
+    return metrics
+
+
+def dimensions(endpoint: str | None, schedule: str | None) -> list[dict[str, str]]:
+    """``Endpoint`` and ``MonitoringSchedule`` for endpoints, ``MonitoringSchedule`` alone for batch."""
+    dims = []
+    if endpoint:
+        dims.append({"Name": "Endpoint", "Value": endpoint[:MAX_DIMENSION_VALUE]})
+    if schedule:
+        dims.append({"Name": "MonitoringSchedule", "Value": schedule[:MAX_DIMENSION_VALUE]})
+    return dims
+
+
+def records(metrics: list[Metric], when: datetime, dims: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """PutMetricData-shaped dicts; ``Timestamp`` as ISO-8601 UTC."""
+    stamp = f"{when:%Y-%m-%dT%H:%M:%SZ}"
+    out = []
+    for metric in metrics:
+        record: dict[str, Any] = {"MetricName": metric.name[:MAX_NAME], "Timestamp": stamp, "Dimensions": dims}
+        if metric.statistics is not None:
+            record["StatisticValues"] = dict(metric.statistics)
+        else:
+            record["Value"] = metric.value
+        out.append(record)
+    return out
+
+
+def _ok(value: float) -> bool:
+    return math.isfinite(value) and (value == 0 or 2.0**-360 < abs(value) < _LIMIT)

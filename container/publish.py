@@ -23,7 +23,7 @@ def put_metric_data(namespace: str, records: list[dict[str, Any]]) -> str | None
     import botocore.config
     import botocore.exceptions
 
-    client = boto3.client("cloudwatch", config=botocore.config.Config(retries={"mode": "standard", "max_attempts": 8}))
+    client = boto3.client("cloudwatch", config=botocore.config.Config(retries={"mode": "standard"}))
     sent = 0
     try:
         for start in range(0, len(records), BATCH):

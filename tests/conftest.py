@@ -30,3 +30,46 @@ def capture_line(
     if output is not None:
         data["endpointOutput"] = {"observedContentType": content_type, "mode": "OUTPUT", "data": output, "encoding": encoding}
     return json.dumps({"captureData": data, "eventMetadata": {"eventId": "e", "inferenceTime": when}, "eventVersion": "0"})
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    """A real moto server over HTTP on 127.0.0.1 (moto's server mode), for the AWS APIs we call."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exe = Path(sys.executable).with_name("moto_server")
+    proc = subprocess.Popen([str(exe), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "/moto-api/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        raise RuntimeError("moto_server did not start")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def aws_env(moto_server):
+    """Environment for a process that talks to the moto server (dummy credentials, fixed region)."""
+    import urllib.request
+
+    urllib.request.urlopen(urllib.request.Request(moto_server + "/moto-api/reset", method="POST"), timeout=5)
+    return {
+        "AWS_ENDPOINT_URL": moto_server,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }

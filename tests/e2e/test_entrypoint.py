@@ -3,47 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from tests.conftest import ROOT, capture_line
-
-CAPTURE_FORMAT = '{"sagemakerCaptureJson": {"captureIndexNames": ["endpointInput", "endpointOutput"]}}'
-
-
-def run_container(base: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    full = {"PATH": os.environ.get("PATH", ""), "SAGEMAKER_BASE_DIR": str(base), **env}
-    return subprocess.run([sys.executable, "-m", "container"], cwd=ROOT, env=full, capture_output=True, text=True, timeout=300)
-
-
-def message(base: Path) -> str:
-    return (base / "output" / "message").read_text()
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("sample")
-    subprocess.run([sys.executable, "scripts/make_sample_data.py", str(out)], cwd=ROOT, check=True, capture_output=True)
-    return out
-
-
-@pytest.fixture(scope="module")
-def baseline(sample, tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("ml")
-    result = run_container(
-        base,
-        dataset_format='{"csv": {"header": true}}',
-        dataset_source=str(sample / "baseline"),
-        output_path=str(base / "processing" / "output"),
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return base / "processing" / "output"
+from tests.conftest import capture_line
+from tests.e2e.jobs import message, monitor
 
 
 def test_baseline_statistics_match_pandas(sample, baseline):
@@ -79,22 +46,6 @@ def test_baseline_constraints_are_suggested(baseline):
     assert features["income"]["num_constraints"] == {"is_non_negative": True}
     assert features["income"]["completeness"] == 1.0
     assert constraints["monitoring_config"]["distribution_constraints"]["comparison_method"] == "Robust"
-
-
-def monitor(base: Path, sample: Path, baseline: Path, **extra: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        "dataset_format": CAPTURE_FORMAT,
-        "dataset_source": str(sample / "capture"),
-        "output_path": str(base / "processing" / "output"),
-        "baseline_statistics": str(baseline / "statistics.json"),
-        "baseline_constraints": str(baseline / "constraints.json"),
-        "sagemaker_endpoint_name": "churn-endpoint",
-        "sagemaker_monitoring_schedule_name": "churn-hourly",
-        "start_time": "2024-01-19T19:00:00Z",
-        "end_time": "2024-01-19T20:00:00Z",
-        **extra,
-    }
-    return run_container(base, **env)
 
 
 def _window_frame(sample: Path) -> pd.DataFrame:

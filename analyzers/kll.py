@@ -118,7 +118,7 @@ class KllSketch:
 
 def _halve(level: np.ndarray, offset: int) -> tuple[np.ndarray, np.ndarray]:
     """Sort a level; every other item of an even-sized run moves up, an odd item stays."""
-    ordered = np.sort(level, kind="stable")
+    ordered = np.sort(level)  # SIMD quicksort: ten times a stable sort on random data
     if len(ordered) % 2:
         kept, ordered = ordered[-1:], ordered[:-1]
     else:

@@ -16,6 +16,7 @@ from typing import Protocol
 import pyarrow as pa
 
 from analyzers.profile import FeatureProfile, profile_column
+from analyzers.types import InferredType
 from container.config import AnalysisConfig
 from container.contract import FormatKind, MonitorContract
 from container.load.capture import CaptureReader
@@ -54,11 +55,12 @@ def ingest(
     contract: MonitorContract,
     config: AnalysisConfig,
     names: tuple[str, ...] | None,
-    keep_texts: dict[str, bool] | None,
+    types: dict[str, InferredType] | None,
 ) -> Ingested:
     """Profile every row of the dataset. ``names`` are the positional column names (None: from
-    the data); ``keep_texts`` says per column whether to count categories (None: every column,
-    as a baseline job must, to infer types and domains)."""
+    the data); ``types`` are the baseline's inferred types, which decide per column whether to
+    count categories (String) and whether to parse numbers (not String). None: a baseline job,
+    which must do both for every column to infer types and domains."""
     result = Ingested()
     reader = _reader(contract, config, names, result.problems)
     files = discover_files(contract.dataset_source)
@@ -67,7 +69,7 @@ def ingest(
     log.info("Reading %d file(s) under %s as %s", len(files), contract.dataset_source, contract.dataset_format.kind)
     for i, path in enumerate(files, start=1):
         for table in reader.read(path):
-            _profile_table(table, result, keep_texts)
+            _profile_table(table, result, types)
         now = time.monotonic()
         if now - last_report >= PROGRESS_EVERY_S:
             last_report = now
@@ -85,12 +87,14 @@ def ingest(
     return result
 
 
-def _profile_table(table: pa.Table, result: Ingested, keep_texts: dict[str, bool] | None) -> None:
+def _profile_table(table: pa.Table, result: Ingested, types: dict[str, InferredType] | None) -> None:
     result.rows += table.num_rows
     for name, column in zip(table.column_names, table.columns, strict=True):
         previous = result.profiles.get(name)
-        keep = _keep_texts(name, previous, keep_texts)
-        part = profile_column(normalise(name, column, keep_texts=keep))
+        known = types.get(name) if types is not None else None
+        keep = _keep_texts(previous) if types is None else (known is None or not known.is_numeric)
+        classify = known is not InferredType.STRING
+        part = profile_column(normalise(name, column, keep_texts=keep, classify=classify))
         missing_before = result.rows - table.num_rows
         if previous is None and missing_before:
             # A column first seen now was missing from every earlier row.
@@ -101,9 +105,7 @@ def _profile_table(table: pa.Table, result: Ingested, keep_texts: dict[str, bool
             result.profiles[name] = previous.merge(_all_missing(name, table.num_rows))
 
 
-def _keep_texts(name: str, previous: FeatureProfile | None, keep_texts: dict[str, bool] | None) -> bool:
-    if keep_texts is not None:
-        return keep_texts.get(name, True)
+def _keep_texts(previous: FeatureProfile | None) -> bool:
     # Baseline job: stop counting categories of a column that has only held numbers and has
     # already more distinct values than any domain could; it will be inferred numeric.
     if previous is None or previous.categories is None:

@@ -118,7 +118,7 @@ def _positional(contract: MonitorContract) -> bool:
 
 
 def _baseline_job(contract: MonitorContract, config: AnalysisConfig) -> Outcome:
-    data = ingest(contract, config, names=config.columns.names, keep_texts=None)
+    data = ingest(contract, config, names=config.columns.names, types=None)
     _log_summary(contract, data)
     if not data.rows:
         return _empty(contract, config, data)
@@ -131,8 +131,7 @@ def _baseline_job(contract: MonitorContract, config: AnalysisConfig) -> Outcome:
 
 def _monitoring_job(contract: MonitorContract, config: AnalysisConfig, baseline: Baseline) -> Outcome:
     names = config.columns.names or (baseline.names if _positional(contract) else None)
-    keep = {name: not baseline.inferred_type(name).is_numeric for name in baseline.names}
-    data = ingest(contract, config, names=names, keep_texts=keep)
+    data = ingest(contract, config, names=names, types={name: baseline.inferred_type(name) for name in baseline.names})
     _log_summary(contract, data)
     if not data.rows and not data.problems.widths:
         return _empty(contract, config, data)

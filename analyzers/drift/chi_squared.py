@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
 
 from analyzers.profile import Categories
 
@@ -55,4 +54,6 @@ def chi_squared_p_value(baseline: Categories, current: Categories) -> float:
     obs, exp = merged_cells(observed, expected)
     if len(exp) < 2:
         return math.nan
+    from scipy import stats  # imported here: scipy.stats costs ~1 s to import and most runs never need it
+
     return float(stats.chisquare(obs, exp).pvalue)

@@ -19,10 +19,11 @@ import msgspec
 import pyarrow as pa
 
 from container.config import AnalysisConfig
+from container.load.capture_fast import read_clean_block
 from container.load.discover import iter_line_blocks
 from container.load.payload import PayloadError, select_rows
 from container.load.problems import ProblemLog
-from container.load.rows import parse_csv_lines, rows_to_table
+from container.load.rows import parse_csv, parse_csv_lines, rows_to_table
 from container.load.window import TimeWindow
 
 
@@ -63,7 +64,14 @@ class CaptureReader:
     records_kept: int = 0
 
     def read(self, path: Path) -> Iterator[pa.Table]:
-        for first_line, block in iter_line_blocks(path, self.block_bytes):
+        for first_line, block, newlines in iter_line_blocks(path, self.block_bytes):
+            fast = read_clean_block(block, first_line, newlines, self.parts, self.window)
+            if fast is not None:
+                self.records_read += fast.rows_read
+                self.records_kept += len(fast.kept_lines)
+                if len(fast.kept_lines):
+                    yield parse_csv(fast.text, fast.origin(path.name), self.names, self.problems, fast.first_row)
+                continue
             records = self._decode(path, first_line, block)
             self.records_read += len(records)
             yield from self._tables(path, records)

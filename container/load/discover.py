@@ -20,8 +20,8 @@ def discover_files(root: Path) -> list[Path]:
     )
 
 
-def iter_line_blocks(path: Path, block_bytes: int) -> Iterator[tuple[int, bytes]]:
-    """Yield ``(first_line_number, bytes)`` blocks that end on a line boundary, so one huge file
+def iter_line_blocks(path: Path, block_bytes: int) -> Iterator[tuple[int, bytes, int]]:
+    """Yield ``(first_line_number, bytes, newline_count)`` blocks that end on a line boundary, so one huge file
     is read in bounded pieces. A last line without a newline is yielded as it is; so is a line
     longer than two blocks (it will be counted as malformed), so memory stays bounded."""
     line_no = 1
@@ -33,11 +33,12 @@ def iter_line_blocks(path: Path, block_bytes: int) -> Iterator[tuple[int, bytes]
             if cut < 0:
                 carry = chunk
                 if len(carry) >= 2 * block_bytes:
-                    yield line_no, carry
+                    yield line_no, carry, 0
                     carry = b""
                 continue
             block, carry = chunk[: cut + 1], chunk[cut + 1 :]
-            yield line_no, block
-            line_no += block.count(b"\n")
+            newlines = block.count(b"\n")
+            yield line_no, block, newlines
+            line_no += newlines
     if carry:
-        yield line_no, carry
+        yield line_no, carry, 0

@@ -6,8 +6,7 @@ string, missing) in one vectorised place, whatever format it came from.
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import msgspec
@@ -30,32 +29,52 @@ def parse_csv_lines(
     names: Sequence[str] | None,
     problems: ProblemLog,
 ) -> pa.Table | None:
-    """Parse header-less CSV lines into a table of strings.
-
-    ``names`` fixes the expected width; without it the first line decides. A row of any other
-    width is skipped and counted, with ``origins[i]`` (``file:line``) as its example position.
-    """
+    """Parse header-less CSV lines into a table of strings; see ``parse_csv``."""
     if not lines:
         return None
-    width_names = list(names) if names is not None else list(positional_names(_first_width(lines[0])))
+    data = "\n".join(lines).encode("utf-8")
+    return parse_csv(data, lambda i: origins[i] if 0 <= i < len(origins) else "?", names, problems, lines[0])
 
-    def on_invalid(row: pacsv.InvalidRow) -> str:
-        index = (row.number or 1) - 1
-        where = origins[index] if 0 <= index < len(origins) else "?"
-        problems.wrong_width(row.actual_columns, row.expected_columns, where, row.text)
+
+def parse_csv(
+    data: bytes | pa.Buffer,
+    origin: Callable[[int], str],
+    names: Sequence[str] | None,
+    problems: ProblemLog,
+    first_line: str,
+) -> pa.Table:
+    """Parse header-less CSV text into a table of strings.
+
+    ``names`` fixes the expected width; without it the first line decides. A row of any other
+    width is skipped and counted, with ``origin(row_index)`` (``file:line``) as its example position.
+    """
+    width_names = list(names) if names is not None else list(positional_names(_first_width(first_line)))
+    invalid = 0
+
+    def count_invalid(row: pacsv.InvalidRow) -> str:
+        nonlocal invalid
+        invalid += 1
         return "skip"
 
-    data = "\n".join(lines).encode("utf-8")
+    def report_invalid(row: pacsv.InvalidRow) -> str:
+        problems.wrong_width(row.actual_columns, row.expected_columns, origin((row.number or 0) - 1), row.text)
+        return "skip"
+
+    # Parse in parallel; only when some row is bad, parse again on one thread, where pyarrow
+    # knows each bad row's number, to report where it was.
+    table = _read_csv(data, width_names, count_invalid, threads=True)
+    return table if not invalid else _read_csv(data, width_names, report_invalid, threads=False)
+
+
+def _read_csv(
+    data: bytes | pa.Buffer, names: list[str], on_invalid: Callable[[pacsv.InvalidRow], str], *, threads: bool
+) -> pa.Table:
     return pacsv.read_csv(
-        io.BytesIO(data),
-        read_options=pacsv.ReadOptions(
-            column_names=width_names,
-            block_size=max(1 << 20, len(data) + 1),
-            use_threads=False,  # row numbers of bad rows are only known single-threaded
-        ),
+        pa.BufferReader(data),
+        read_options=pacsv.ReadOptions(column_names=names, use_threads=threads),
         parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid),
         convert_options=pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in width_names},
+            column_types={n: pa.string() for n in names},
             strings_can_be_null=True,
             quoted_strings_can_be_null=False,
         ),

@@ -40,7 +40,7 @@ class CsvReader:
         if self.header:
             names = self._header(path)
         first_data_line = 2 if self.header else 1
-        for first_line, block in iter_line_blocks(path, self.block_bytes):
+        for first_line, block, _ in iter_line_blocks(path, self.block_bytes):
             text = _utf8(block, path, first_line, self.problems)
             lines = text.split("\n")
             numbers = range(first_line, first_line + len(lines))
@@ -84,7 +84,7 @@ class JsonReader:
         if not self.lines:
             yield from self._read_document(path)
             return
-        for first_line, block in iter_line_blocks(path, self.block_bytes):
+        for first_line, block, _ in iter_line_blocks(path, self.block_bytes):
             rows: list[Any] = []
             origins: list[str] = []
             for i, line in enumerate(block.split(b"\n")):

@@ -1,0 +1,145 @@
+"""Benchmark the whole monitoring job against the parsing floor, on a generated capture window.
+
+Generates (once, cached under .cache/bench) a baseline of 100k rows and a capture window of N records
+x 20 features (14 numeric, 6 categorical, CSV encoding, 50k lines a file), then runs, each in a fresh
+process and ``--repeat`` times, alternating:
+
+- the monitoring job: ``python -m container`` with SageMaker's environment (statistics, checks, drift,
+  metrics file);
+- the floor: pyarrow's JSON reader parsing the very same capture files (the bytes must be parsed once);
+- pyarrow's CSV reader on the same rows as one flat CSV (what the data costs without the capture wrapper).
+
+Prints medians of wall time, records/s and peak RSS, and the job's ratio to the floor.
+
+    python scripts/bench_ingest.py [--records 1000000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+NUMERIC = [f"n{i}" for i in range(14)]
+CATEGORICAL = [f"c{i}" for i in range(6)]
+LINES_PER_FILE = 50_000
+
+
+def _columns(rng: np.random.Generator, n: int) -> list[np.ndarray]:
+    cols = [np.round(rng.normal(i, 1 + i / 10, n), 4).astype(str) for i in range(10)]
+    cols += [rng.integers(0, 1000 * (i + 1), n).astype(str) for i in range(4)]
+    cols += [rng.choice(np.array([f"v{j}" for j in range(3 + i * 3)]), n) for i in range(6)]
+    return cols
+
+
+def generate(out: Path, records: int) -> Path:
+    root = out / f"capture-{records}"
+    if (root / "done").exists():
+        return root
+    rng = np.random.default_rng(42)
+    baseline = out / "baseline"
+    if not (baseline / "train.csv").exists():
+        baseline.mkdir(parents=True, exist_ok=True)
+        cols = _columns(rng, 100_000)
+        score = np.round(rng.uniform(0, 1, 100_000), 6).astype(str)
+        lines = [",".join(["score", *NUMERIC, *CATEGORICAL])]
+        lines += [",".join(row) for row in zip(score, *cols, strict=True)]
+        (baseline / "train.csv").write_text("\n".join(lines) + "\n")
+    hour = root / "ep" / "AllTraffic" / "2024" / "01" / "19" / "19"
+    hour.mkdir(parents=True, exist_ok=True)
+    flat = [",".join(["score", *NUMERIC, *CATEGORICAL])]
+    for start in range(0, records, LINES_PER_FILE):
+        n = min(LINES_PER_FILE, records - start)
+        cols = _columns(rng, n)
+        scores = np.round(rng.uniform(0, 1, n), 6).astype(str)
+        seconds = np.sort(rng.integers(0, 3600, n))
+        lines = []
+        for i, row in enumerate(zip(*cols, strict=True)):
+            data = ",".join(row)
+            flat.append(f"{scores[i]},{data}")
+            minute, second = divmod(int(seconds[i]), 60)
+            lines.append(
+                '{"captureData":{"endpointInput":{"observedContentType":"text/csv","mode":"INPUT",'
+                f'"data":"{data}","encoding":"CSV"}},"endpointOutput":{{"observedContentType":"text/csv; charset=utf-8",'
+                f'"mode":"OUTPUT","data":"{scores[i]}","encoding":"CSV"}}}},"eventMetadata":{{"eventId":'
+                f'"{start + i:08d}-0000-4000-8000-000000000000","inferenceTime":"2024-01-19T19:{minute:02d}:{second:02d}Z"}},'
+                '"eventVersion":"0"}'
+            )
+        (hour / f"{start // LINES_PER_FILE:04d}.jsonl").write_text("\n".join(lines) + "\n")
+    (out / f"flat-{records}.csv").write_text("\n".join(flat) + "\n")
+    (root / "done").write_text("")
+    return root
+
+
+def measure(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of a fresh process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{cmd[:3]} failed: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "bench")
+    args = parser.parse_args()
+    t = time.perf_counter()
+    capture = generate(args.work, args.records)
+    print(f"data ready in {time.perf_counter() - t:.0f} s: {capture}")
+    out = args.work / "out"
+    base_env = {**os.environ, "SAGEMAKER_BASE_DIR": str(out / "ml")}
+    baseline_env = base_env | {
+        "dataset_format": '{"csv": {"header": true}}',
+        "dataset_source": str(args.work / "baseline"),
+        "output_path": str(out / "baseline"),
+    }
+    measure([sys.executable, "-m", "container"], baseline_env)
+    job_env = base_env | {
+        "dataset_format": '{"sagemakerCaptureJson": {"captureIndexNames": ["endpointInput", "endpointOutput"]}}',
+        "dataset_source": str(capture),
+        "output_path": str(out / "monitoring"),
+        "baseline_statistics": str(out / "baseline" / "statistics.json"),
+        "baseline_constraints": str(out / "baseline" / "constraints.json"),
+        "publish_cloudwatch_metrics": "Enabled",
+        "sagemaker_endpoint_name": "ep",
+        "sagemaker_monitoring_schedule_name": "bench",
+        "start_time": "2024-01-19T19:00:00Z",
+        "end_time": "2024-01-19T20:00:00Z",
+    }
+    files = sorted(str(p) for p in capture.rglob("*.jsonl"))
+    floor_code = "import sys, pyarrow.json as pj\nfor f in sys.argv[1:]: pj.read_json(f)"
+    flat = args.work / f"flat-{args.records}.csv"
+    runs: dict[str, list[tuple[float, float]]] = {"job": [], "json floor": [], "flat csv": []}
+    for _ in range(args.repeat):
+        runs["job"].append(measure([sys.executable, "-m", "container"], job_env))
+        runs["json floor"].append(measure([sys.executable, "-c", floor_code, *files]))
+        runs["flat csv"].append(
+            measure([sys.executable, "-c", "import sys, pyarrow.csv as pc; pc.read_csv(sys.argv[1])", str(flat)])
+        )
+    size = sum(os.path.getsize(f) for f in files) / 1e6
+    print(f"\n{args.records:,} records, {len(files)} files, {size:.0f} MB; medians of {args.repeat} fresh-process runs")
+    print(f"{'':12} {'wall s':>8} {'records/s':>12} {'peak RSS MiB':>14}")
+    med = {}
+    for name, values in runs.items():
+        wall = statistics.median(v[0] for v in values)
+        rss = statistics.median(v[1] for v in values)
+        med[name] = wall
+        print(f"{name:12} {wall:8.2f} {args.records / wall:12,.0f} {rss:14.0f}")
+    print(f"\njob / json floor: {med['job'] / med['json floor']:.2f}x   job / flat csv: {med['job'] / med['flat csv']:.2f}x")
+    print((out / "ml" / "output" / "message").read_text())
+
+
+if __name__ == "__main__":
+    main()

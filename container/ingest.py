@@ -1,16 +1,21 @@
 """Streaming the dataset into per-feature profiles, with progress in the log.
 
-Files are read in a stable order, in bounded blocks; each block becomes a table, each column a
-``ColumnData`` and a partial profile that is merged into the running one. Memory holds one block
-plus the profiles, however many records the window has.
+Each file is read in bounded blocks; each block becomes a table, each column a ``ColumnData`` and a
+partial profile. A file's profiles are merged block by block, and the files' profiles are merged in
+file order, so the result is the same whether the files were read by one process or by several
+(large windows use one worker process per CPU). Memory holds a block per worker plus the profiles,
+however many records the window has.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 import pyarrow as pa
@@ -29,13 +34,15 @@ from container.load.window import TimeWindow
 log = logging.getLogger(__name__)
 
 PROGRESS_EVERY_S = 10.0
+# Below this many bytes, starting worker processes costs more than it saves.
+PARALLEL_MIN_BYTES = 64 << 20
 
 
 class _Reader(Protocol):
     records_read: int
     records_kept: int
 
-    def read(self, path: object) -> Iterator[pa.Table]: ...
+    def read(self, path: Path) -> Iterator[pa.Table]: ...
 
 
 @dataclass(slots=True)
@@ -50,59 +57,115 @@ class Ingested:
     seconds: float = 0.0
     problems: ProblemLog = field(default_factory=ProblemLog)
 
+    def absorb(self, part: Ingested) -> None:
+        """Add a later, disjoint part of the dataset (a block, or a whole file)."""
+        for name, profile in part.profiles.items():
+            previous = self.profiles.get(name)
+            if previous is None:
+                # A column first seen now was missing from every earlier row.
+                self.profiles[name] = _all_missing(name, self.rows).merge(profile) if self.rows else profile
+            else:
+                self.profiles[name] = previous.merge(profile)
+        for name, previous in self.profiles.items():
+            if name not in part.profiles and part.rows:
+                self.profiles[name] = previous.merge(_all_missing(name, part.rows))
+        self.rows += part.rows
+        self.files += part.files
+        self.records_read += part.records_read
+        self.records_kept += part.records_kept
+        self.problems.absorb(part.problems)
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """Everything a worker needs to read one file (picklable)."""
+
+    contract: MonitorContract
+    config: AnalysisConfig
+    names: tuple[str, ...] | None
+    types: dict[str, InferredType] | None
+
 
 def ingest(
     contract: MonitorContract,
     config: AnalysisConfig,
     names: tuple[str, ...] | None,
     types: dict[str, InferredType] | None,
+    workers: int | None = None,
 ) -> Ingested:
     """Profile every row of the dataset. ``names`` are the positional column names (None: from
     the data); ``types`` are the baseline's inferred types, which decide per column whether to
     count categories (String) and whether to parse numbers (not String). None: a baseline job,
-    which must do both for every column to infer types and domains."""
-    result = Ingested()
-    reader = _reader(contract, config, names, result.problems)
+    which must do both for every column to infer types and domains. ``workers``: processes to
+    read files with (None: one per CPU on large windows); it never changes the result."""
     files = discover_files(contract.dataset_source)
-    result.files = len(files)
+    job = _Job(contract, config, names, types)
+    workers = workers or _workers(files)
+    log.info(
+        "Reading %d file(s) under %s as %s with %d process(es)",
+        len(files),
+        contract.dataset_source,
+        contract.dataset_format.kind,
+        workers,
+    )
+    result = Ingested()
     started = last_report = time.monotonic()
-    log.info("Reading %d file(s) under %s as %s", len(files), contract.dataset_source, contract.dataset_format.kind)
-    for i, path in enumerate(files, start=1):
-        for table in reader.read(path):
-            _profile_table(table, result, types)
+    for part in _parts(job, files, workers):
+        result.absorb(part)
         now = time.monotonic()
         if now - last_report >= PROGRESS_EVERY_S:
             last_report = now
             log.info(
                 "progress: %d/%d files, %d records read, %d kept, %.0f records/s",
-                i,
+                result.files,
                 len(files),
-                reader.records_read,
-                reader.records_kept,
-                reader.records_read / (now - started),
+                result.records_read,
+                result.records_kept,
+                result.records_read / (now - started),
             )
-    result.records_read = reader.records_read
-    result.records_kept = reader.records_kept
     result.seconds = time.monotonic() - started
     return result
 
 
-def _profile_table(table: pa.Table, result: Ingested, types: dict[str, InferredType] | None) -> None:
-    result.rows += table.num_rows
+def _workers(files: list[Path]) -> int:
+    if len(files) < 2 or sum(p.stat().st_size for p in files) < PARALLEL_MIN_BYTES:
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)), len(files)))
+
+
+def _parts(job: _Job, files: list[Path], workers: int) -> Iterator[Ingested]:
+    if workers == 1:
+        yield from (_read_file(job, path) for path in files)
+        return
+    # spawn, not fork: pyarrow's thread pools must not be forked. The pool's exit terminates the
+    # workers, so a SIGTERM to this process stops them too.
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        yield from pool.imap(_read_file_star, [(job, path) for path in files])
+
+
+def _read_file_star(args: tuple[_Job, Path]) -> Ingested:
+    return _read_file(*args)
+
+
+def _read_file(job: _Job, path: Path) -> Ingested:
+    problems = ProblemLog()
+    reader = _reader(job, problems)
+    result = Ingested(files=1, problems=problems)
+    for table in reader.read(path):
+        result.absorb(_profile_table(table, result.profiles, job.types))
+    result.records_read = reader.records_read
+    result.records_kept = reader.records_kept
+    return result
+
+
+def _profile_table(table: pa.Table, so_far: dict[str, FeatureProfile], types: dict[str, InferredType] | None) -> Ingested:
+    profiles = {}
     for name, column in zip(table.column_names, table.columns, strict=True):
-        previous = result.profiles.get(name)
         known = types.get(name) if types is not None else None
-        keep = _keep_texts(previous) if types is None else (known is None or not known.is_numeric)
+        keep = _keep_texts(so_far.get(name)) if types is None else (known is None or not known.is_numeric)
         classify = known is not InferredType.STRING
-        part = profile_column(normalise(name, column, keep_texts=keep, classify=classify))
-        missing_before = result.rows - table.num_rows
-        if previous is None and missing_before:
-            # A column first seen now was missing from every earlier row.
-            part = _all_missing(name, missing_before).merge(part)
-        result.profiles[name] = part if previous is None else previous.merge(part)
-    for name, previous in result.profiles.items():
-        if name not in table.column_names:
-            result.profiles[name] = previous.merge(_all_missing(name, table.num_rows))
+        profiles[name] = profile_column(normalise(name, column, keep_texts=keep, classify=classify))
+    return Ingested(profiles=profiles, rows=table.num_rows)
 
 
 def _keep_texts(previous: FeatureProfile | None) -> bool:
@@ -117,13 +180,14 @@ def _all_missing(name: str, count: int) -> FeatureProfile:
     return profile_column(normalise(name, pa.nulls(count, pa.string()), keep_texts=False))
 
 
-def _reader(contract: MonitorContract, config: AnalysisConfig, names: tuple[str, ...] | None, problems: ProblemLog) -> _Reader:
+def _reader(job: _Job, problems: ProblemLog) -> _Reader:
+    contract, names = job.contract, job.names
     fmt = contract.dataset_format
     if fmt.kind is FormatKind.CAPTURE:
         window = TimeWindow(contract.start_time, contract.end_time)
-        return CaptureReader(parts=fmt.capture_parts, names=names, config=config, window=window, problems=problems)
+        return CaptureReader(parts=fmt.capture_parts, names=names, config=job.config, window=window, problems=problems)
     if fmt.kind is FormatKind.CSV:
         return CsvReader(header=fmt.header, names=None if fmt.header else names, problems=problems)
     if fmt.kind is FormatKind.JSON:
-        return JsonReader(lines=fmt.json_lines, names=names, config=config, problems=problems)
+        return JsonReader(lines=fmt.json_lines, names=names, config=job.config, problems=problems)
     return ParquetReader(names=names, problems=problems)

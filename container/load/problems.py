@@ -34,6 +34,16 @@ class ProblemLog:
                 text = text[: PREFIX_CHARS * 4].decode("utf-8", errors="replace")
             shown.append(Example(where=where, prefix=text[:PREFIX_CHARS]))
 
+    def absorb(self, other: ProblemLog) -> None:
+        """Add the tally of another part of the dataset (read later, or by another process)."""
+        for kind, count in other.counts.items():
+            self.counts[kind] = self.counts.get(kind, 0) + count
+        for kind, examples in other.examples.items():
+            shown = self.examples.setdefault(kind, [])
+            shown.extend(examples[: MAX_EXAMPLES - len(shown)])
+        for width, count in other.widths.items():
+            self.widths[width] = self.widths.get(width, 0) + count
+
     @property
     def total(self) -> int:
         return sum(self.counts.values())

@@ -172,3 +172,22 @@ def test_unwritable_output_path_keeps_earlier_outputs(sample, baseline, tmp_path
     assert "make output_path writable" in message(tmp_path)
     assert blocker.read_text() == "a file where a directory should be"
     assert (baseline / "statistics.json").exists()
+
+
+def test_worker_processes_do_not_change_the_result(sample, tmp_path):
+    from container.config import AnalysisConfig
+    from container.contract import from_env
+    from container.ingest import ingest
+
+    contract = from_env(
+        {"SAGEMAKER_BASE_DIR": str(tmp_path), "dataset_source": str(sample / "capture"), "baseline_statistics": "x"}
+    )
+    names = ("score", "age", "income", "tenure_months", "balance", "num_products", "credit_score", "region", "plan")
+    one = ingest(contract, AnalysisConfig(), names, None, workers=1)
+    two = ingest(contract, AnalysisConfig(), names, None, workers=2)
+    assert list(one.profiles) == list(two.profiles)
+    for name in names:
+        a, b = one.profiles[name], two.profiles[name]
+        assert (a.types, repr(a.moments), a.categories) == (b.types, repr(b.moments), b.categories)
+        assert a.sketch.to_data() == b.sketch.to_data()
+    assert one.problems.counts == two.problems.counts and one.rows == two.rows == 2000 - 3

@@ -106,7 +106,9 @@ def _numeric_profile(
     kll = ((stats.get("distribution") or {}).get("kll") or {}).get("sketch") or {}
     params = kll.get("parameters") or {}
     data = kll.get("data") or []
-    if not isinstance(data, list) or not all(isinstance(level, list) for level in data):
+    if not isinstance(data, list) or not all(
+        isinstance(level, list) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in level) for level in data
+    ):
         raise BaselineError(f"{where}: distribution.kll.sketch.data must be a list of lists of numbers.")
     sketch = KllSketch.from_levels(
         data,

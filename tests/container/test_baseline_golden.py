@@ -92,3 +92,12 @@ def test_bad_baselines_are_named(tmp_path, text, fragment):
     with pytest.raises(BaselineError) as info:
         read_statistics(path)
     assert fragment in str(info.value)
+
+
+def test_sketch_data_must_be_numbers(aws, tmp_path):
+    raw = json.loads((aws / "data_quality_statistics.json").read_text())
+    raw["features"][0]["numerical_statistics"]["distribution"]["kll"]["sketch"]["data"] = [["a", 1.0]]
+    path = tmp_path / "statistics.json"
+    path.write_text(json.dumps(raw))
+    with pytest.raises(BaselineError, match=r"features\[0\]: distribution.kll.sketch.data must be a list of lists of numbers"):
+        read_statistics(path)

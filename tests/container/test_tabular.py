@@ -55,3 +55,15 @@ def test_parquet_keeps_types(tmp_path):
     table = _all(ParquetReader(names=None, problems=ProblemLog()), path)
     assert table.column("n").type == pa.int64()
     assert table.num_rows == 3
+
+
+def test_cloudwatch_names_and_values_stay_within_limits():
+    from datetime import UTC, datetime
+
+    from container.write.cloudwatch import Metric, dimensions, records
+
+    long = "f" * 300
+    out = records([Metric(f"feature_non_null_{long}", value=0.5)], datetime(2024, 1, 1, tzinfo=UTC), dimensions("e" * 2000, "s"))
+    assert len(out[0]["MetricName"]) == 255
+    assert len(out[0]["Dimensions"][0]["Value"]) == 1024
+    assert out[0]["Timestamp"] == "2024-01-01T00:00:00Z"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import capture_line
-from tests.e2e.jobs import message, monitor
+from tests.e2e.jobs import message, monitor, run_container
 
 
 def test_baseline_statistics_match_pandas(sample, baseline):
@@ -191,3 +192,91 @@ def test_worker_processes_do_not_change_the_result(sample, tmp_path):
         assert (a.types, repr(a.moments), a.categories) == (b.types, repr(b.moments), b.categories)
         assert a.sketch.to_data() == b.sketch.to_data()
     assert one.problems.counts == two.problems.counts and one.rows == two.rows == 2000 - 3
+
+
+class _BrokenEnvironment(Mapping):
+    """An environment whose lookups fail: stands in for any bug inside the job."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+
+    def __getitem__(self, key):
+        if key == "SAGEMAKER_BASE_DIR":
+            return self.base
+        raise RuntimeError("boom")
+
+    def __iter__(self):
+        return iter(["SAGEMAKER_BASE_DIR", "dataset_source"])
+
+    def __len__(self):
+        return 2
+
+
+def test_internal_error_says_so_and_logs_the_traceback(tmp_path, caplog):
+    from container.__main__ import EXIT_INTERNAL_ERROR, main
+
+    assert main(_BrokenEnvironment(str(tmp_path))) == EXIT_INTERNAL_ERROR
+    assert message(tmp_path) == "Internal error: RuntimeError"
+    assert any(r.exc_info and r.exc_info[0] is RuntimeError for r in caplog.records)
+
+
+def test_analysis_config_embedded_in_the_baseline_constraints(sample, baseline, tmp_path):
+    constraints = json.loads((baseline / "constraints.json").read_text())
+    constraints["analysis_config"] = {"empty_window": "fail"}
+    path = tmp_path / "constraints.json"
+    path.write_text(json.dumps(constraints))
+    result = monitor(
+        tmp_path,
+        sample,
+        baseline,
+        baseline_constraints=str(path),
+        start_time="2030-01-01T00:00:00Z",
+        end_time="2030-01-01T01:00:00Z",
+    )
+    assert result.returncode == 2 and message(tmp_path).startswith("ClientError: No records to analyse")
+
+
+def test_analysis_config_from_s3(sample, baseline, tmp_path, aws_env):
+    import boto3
+
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=aws_env["AWS_ENDPOINT_URL"],
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    s3.create_bucket(Bucket="cfg")
+    s3.put_object(Bucket="cfg", Key="monitor/analysis.json", Body=b'{"colums": {}}')
+    result = monitor(tmp_path, sample, baseline, analysis_config="s3://cfg/monitor/analysis.json", **aws_env)
+    assert result.returncode == 2
+    assert "unknown key 'colums'; allowed keys are columns, empty_window, payload" in message(tmp_path)
+    s3.put_object(Bucket="cfg", Key="monitor/analysis.json", Body=b'{"empty_window": "fail"}')
+    result = monitor(tmp_path, sample, baseline, analysis_config="s3://cfg/monitor/analysis.json", **aws_env)
+    assert result.returncode == 0
+    missing = monitor(tmp_path, sample, baseline, analysis_config="s3://cfg/nope.json", **aws_env)
+    assert missing.returncode == 2 and "cannot be read from S3" in message(tmp_path)
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "jsonl"])
+def test_baseline_job_from_parquet_and_json_lines(sample, tmp_path, fmt):
+    df = pd.read_csv(sample / "baseline" / "train.csv")
+    data = tmp_path / "data"
+    data.mkdir()
+    if fmt == "parquet":
+        df.to_parquet(data / "train.parquet")
+        dataset_format = '{"parquet": {}}'
+    else:
+        df.to_json(data / "train.jsonl", orient="records", lines=True)
+        dataset_format = '{"json": {"line": true}}'
+    out = tmp_path / "out"
+    result = run_container(tmp_path, dataset_format=dataset_format, dataset_source=str(data), output_path=str(out))
+    assert result.returncode == 0, result.stdout
+    stats = {f["name"]: f for f in json.loads((out / "statistics.json").read_text())["features"]}
+    assert list(stats) == list(df.columns)
+    assert stats["age"]["inferred_type"] == "Integral" and stats["plan"]["inferred_type"] == "String"
+    assert stats["income"]["numerical_statistics"]["mean"] == pytest.approx(df["income"].mean(), rel=1e-12)
+    constraints = json.loads((out / "constraints.json").read_text())
+    assert next(f for f in constraints["features"] if f["name"] == "region")["string_constraints"]["domains"] == sorted(
+        df["region"].unique()
+    )

@@ -30,4 +30,13 @@ echo
 echo "== outputs under $out"
 echo "baseline:   $(cat "$out/baseline-job/output/message")"
 echo "monitoring: $(cat "$out/monitoring-job/output/message")"
+"$py" - "$out/monitoring/constraint_violations.json" <<'PY'
+import json, sys
+try:
+    violations = json.load(open(sys.argv[1]))["violations"]
+except (OSError, ValueError, KeyError):
+    sys.exit(0)
+for v in violations:
+    print(f"  {v['feature_name'] or '(columns)':<14} {v['constraint_check_type']:<26} {v['description'][:90]}")
+PY
 (cd "$out" && find . -type f | sort | sed 's/^/  /')

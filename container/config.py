@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from analyzers.drift.settings import Correction, DriftSettings, Effect, MethodSettings
 from container.errors import ConfigError
 
 SECTION = "analysis_config"  # its key inside constraints.json
@@ -54,11 +55,12 @@ class AnalysisConfig:
     columns: ColumnsConfig = field(default_factory=ColumnsConfig)
     payload: PayloadConfig = field(default_factory=PayloadConfig)
     empty_window: str = "complete"  # or "fail": what a window without records does
+    drift: DriftSettings | None = None  # None: AWS's L-infinity check decides drift alone
 
 
 def parse(data: object, *, source: str) -> AnalysisConfig:
     """Validate a decoded analysis config; ``source`` says where it came from, for messages."""
-    top = _object(data, source, {"columns", "payload", "empty_window"})
+    top = _object(data, source, {"columns", "payload", "empty_window", "drift"})
     columns = _object(top.get("columns", {}), f"{source}: columns", {"output", "input"})
     payload = _object(
         top.get("payload", {}),
@@ -75,6 +77,7 @@ def parse(data: object, *, source: str) -> AnalysisConfig:
         ),
         payload=PayloadConfig(**{k: _text(v, f"{source}: payload.{k}") for k, v in payload.items()}),
         empty_window=empty_window,
+        drift=None if "drift" not in top else _drift(top["drift"], f"{source}: drift"),
     )
 
 
@@ -110,3 +113,49 @@ def _text(value: object, where: str) -> str:
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{where} must be a non-empty string such as 'instances'. Got {value!r:.80} instead.")
     return value
+
+
+_METHOD_KEYS = {"effect", "floor", "min_samples"}
+
+
+def _drift(value: object, where: str) -> DriftSettings:
+    """The ``drift`` section: global method keys, ``numeric``/``categorical`` layers, ``features``."""
+    top = _object(value, where, {"correction", "level", "numeric", "categorical", "features"} | _METHOD_KEYS)
+    correction = top.get("correction", Correction.BENJAMINI_HOCHBERG.value)
+    if correction not in {c.value for c in Correction}:
+        allowed = ", ".join(c.value for c in Correction)
+        raise ConfigError(f"{where}.correction must be one of {allowed}. Got {correction!r} instead.")
+    level = top.get("level", 0.01)
+    if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1:
+        raise ConfigError(f"{where}.level must be a number in (0, 1), e.g. 0.01. Got {level!r} instead.")
+    features = _object(top.get("features", {}), f"{where}.features", set(top.get("features", {})))
+    categorical = _method(top.get("categorical", {}), f"{where}.categorical")
+    if categorical.effect is Effect.WASSERSTEIN:
+        raise ConfigError(f"{where}.categorical.effect cannot be wasserstein (it needs numbers); use linf, psi or js.")
+    return DriftSettings(
+        correction=Correction(correction),
+        level=float(level),
+        default=_method({k: v for k, v in top.items() if k in _METHOD_KEYS}, where),
+        numeric=_method(top.get("numeric", {}), f"{where}.numeric"),
+        categorical=categorical,
+        features=tuple((name, _method(spec, f"{where}.features.{name}")) for name, spec in features.items()),
+    )
+
+
+def _method(value: object, where: str) -> MethodSettings:
+    spec = _object(value, where, _METHOD_KEYS)
+    effect = spec.get("effect")
+    if effect is not None and effect not in {e.value for e in Effect}:
+        allowed = ", ".join(e.value for e in Effect)
+        raise ConfigError(f"The 'effect' parameter of {where} must be one of {allowed}. Got {effect!r} instead.")
+    floor = spec.get("floor")
+    if floor is not None and (isinstance(floor, bool) or not isinstance(floor, int | float) or floor < 0):
+        raise ConfigError(f"The 'floor' parameter of {where} must be a number >= 0. Got {floor!r} instead.")
+    min_samples = spec.get("min_samples")
+    if min_samples is not None and (isinstance(min_samples, bool) or not isinstance(min_samples, int) or min_samples < 1):
+        raise ConfigError(f"The 'min_samples' parameter of {where} must be an integer >= 1. Got {min_samples!r} instead.")
+    return MethodSettings(
+        effect=None if effect is None else Effect(effect),
+        floor=None if floor is None else float(floor),
+        min_samples=min_samples,
+    )

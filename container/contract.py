@@ -36,6 +36,7 @@ CLOUDWATCH_NAMESPACE = "cloudwatch_namespace"  # ours: also send the metrics wit
 DEFAULT_BASE_DIR = "/opt/ml"
 STATISTICS_FILE = "statistics.json"
 CONSTRAINTS_FILE = "constraints.json"
+DRIFT_REPORT_FILE = "drift_report.json"  # ours: every feature's statistical drift verdict
 VIOLATIONS_FILE = "constraint_violations.json"  # the SDK's name; the docs table's "constraints_" is a typo
 
 

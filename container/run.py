@@ -8,14 +8,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from analyzers.constraints import Constraints
+from analyzers.drift.report import drift_findings
+from analyzers.drift.rule import DriftVerdict
 from analyzers.evaluate import BaselineFeatureView, FeatureResult, evaluate
-from analyzers.findings import Finding
+from analyzers.findings import CheckType, Finding
 from analyzers.quality.columns import extra_columns, missing_columns, width_mismatch
 from analyzers.suggest import infer_type, suggest
 from analyzers.types import InferredType
 from container import config as analysis_config
 from container.config import AnalysisConfig
-from container.contract import FormatKind, MonitorContract
+from container.contract import DRIFT_REPORT_FILE, FormatKind, MonitorContract
+from container.drift_step import statistical_drift
 from container.errors import BaselineError, ClientError
 from container.ingest import Ingested, ingest
 from container.load.baseline import BaselineStatistics, read_constraints, read_statistics
@@ -23,8 +26,9 @@ from container.publish import put_metric_data
 from container.remote import read_s3_text
 from container.write._json import dumps
 from container.write.atomic import write_text
-from container.write.cloudwatch import dimensions, feature_metrics, records
+from container.write.cloudwatch import dimensions, drift_metrics, feature_metrics, records
 from container.write.constraints import constraints_document
+from container.write.drift_report import drift_report_document
 from container.write.statistics import statistics_document
 from container.write.violations import violations_document
 
@@ -135,26 +139,48 @@ def _monitoring_job(contract: MonitorContract, config: AnalysisConfig, baseline:
     _log_summary(contract, data)
     if not data.rows and not data.problems.widths:
         return _empty(contract, config, data)
-    results = evaluate(baseline.views(), baseline.constraints, data.profiles)
+    views = baseline.views()
+    results = evaluate(views, baseline.constraints, data.profiles)
+    verdicts = []
+    if config.drift is not None:
+        verdicts = statistical_drift(views, data.profiles, _predictions(contract, config, baseline), config.drift)
+        write_text(contract.output_path / DRIFT_REPORT_FILE, dumps(drift_report_document(verdicts, config.drift)))
     findings = _column_findings(contract, baseline, data, names) if baseline.evaluate_columns else []
-    findings += [f for r in results if r.evaluate for f in r.findings]
+    evaluating = {r.name for r in results if r.evaluate}
+    for r in results:
+        if r.evaluate:
+            # With a drift section, the statistical rule decides drift; AWS's distance stays a metric.
+            findings += [f for f in r.findings if config.drift is None or f.check_type is not CheckType.BASELINE_DRIFT]
+    findings += [f for f in drift_findings(verdicts) if f.feature in evaluating]
     features = [(data.profiles[name], baseline.inferred_type(name)) for name in baseline.names if name in data.profiles]
     write_text(contract.statistics_file, dumps(statistics_document(data.rows, features)))
     document = violations_document(findings)
     write_text(contract.violations_file, dumps(document))
-    note = _bad_note(data) + _metrics(contract, results, data)
+    note = _bad_note(data) + _metrics(contract, results, verdicts, data)
     count = len(document["violations"])
     if count:
         return Outcome(f"CompletedWithViolations: Job completed successfully with {count} violations." + note, count)
     return Outcome("Completed: Job completed successfully with no violations." + note)
 
 
-def _metrics(contract: MonitorContract, results: list[FeatureResult], data: Ingested) -> str:
+def _predictions(contract: MonitorContract, config: AnalysisConfig, baseline: Baseline) -> set[str]:
+    """The model's output columns: named in the analysis config, else (AWS's positional mapping of
+    endpoint capture) the baseline's first feature."""
+    if config.columns.output:
+        return set(config.columns.output)
+    fmt = contract.dataset_format
+    if fmt.kind is FormatKind.CAPTURE and "endpointOutput" in fmt.capture_parts and baseline.names:
+        return {baseline.names[0]}
+    return set()
+
+
+def _metrics(contract: MonitorContract, results: list[FeatureResult], verdicts: list[DriftVerdict], data: Ingested) -> str:
     """Write the metrics file (and publish, if asked); return a note for the message on failure."""
     if not (contract.publish_cloudwatch or contract.cloudwatch_namespace):
         return ""
     when = contract.end_time or contract.start_time or datetime.now(UTC).replace(second=0, microsecond=0)
-    lines = records(feature_metrics(results, data.profiles), when, dimensions(contract.endpoint_name, contract.schedule_name))
+    metrics = feature_metrics(results, data.profiles) + drift_metrics(verdicts, {r.name for r in results if r.emit_metrics})
+    lines = records(metrics, when, dimensions(contract.endpoint_name, contract.schedule_name))
     if contract.publish_cloudwatch:
         write_text(contract.metrics_file, "".join(dumps(r, pretty=False) + "\n" for r in lines))
     if contract.cloudwatch_namespace and lines:

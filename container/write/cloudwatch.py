@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from analyzers.drift.rule import DriftVerdict
 from analyzers.evaluate import FeatureResult
 from analyzers.profile import FeatureProfile
 
@@ -52,6 +53,18 @@ def feature_metrics(results: list[FeatureResult], window: dict[str, FeatureProfi
             metrics.append(Metric(f"feature_non_null_{result.name}", value=profile.types.present / profile.types.total))
         if result.drift is not None and _ok(result.drift):
             metrics.append(Metric(f"feature_baseline_drift_{result.name}", value=result.drift))
+    return metrics
+
+
+def drift_metrics(verdicts: list[DriftVerdict], emitting: set[str]) -> list[Metric]:
+    """``feature_drift_<method>_<f>`` per computed distance (``prediction_drift_...`` for model
+    outputs), beside AWS's ``feature_baseline_drift_<f>``."""
+    metrics = []
+    for v in verdicts:
+        if v.feature not in emitting:
+            continue
+        prefix = "prediction_drift" if v.role == "prediction" else "feature_drift"
+        metrics.extend(Metric(f"{prefix}_{method}_{v.feature}", value=value) for method, value in v.distances if _ok(value))
     return metrics
 
 

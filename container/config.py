@@ -125,7 +125,7 @@ def _drift(value: object, where: str) -> DriftSettings:
     if correction not in {c.value for c in Correction}:
         allowed = ", ".join(c.value for c in Correction)
         raise ConfigError(f"{where}.correction must be one of {allowed}. Got {correction!r} instead.")
-    level = top.get("level", 0.01)
+    level = top.get("level", DriftSettings().level)
     if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1:
         raise ConfigError(f"{where}.level must be a number in (0, 1), e.g. 0.01. Got {level!r} instead.")
     features = _object(top.get("features", {}), f"{where}.features", set(top.get("features", {})))

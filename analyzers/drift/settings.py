@@ -45,7 +45,9 @@ class Resolved:
 @dataclass(frozen=True, slots=True)
 class DriftSettings:
     correction: Correction = Correction.BENJAMINI_HOCHBERG
-    level: float = 0.01  # under no drift at all, at most this share of jobs raise any drift alarm
+    # Under no drift at all, about this share of jobs raise any alarm (BH and Holm both control the
+    # chance of any false alarm at this level); half the 1% we promise, to leave room for noise.
+    level: float = 0.005
     default: MethodSettings = field(default_factory=MethodSettings)
     numeric: MethodSettings = field(default_factory=MethodSettings)
     categorical: MethodSettings = field(default_factory=MethodSettings)

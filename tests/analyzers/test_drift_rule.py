@@ -155,13 +155,13 @@ def test_rule_needs_significance_and_size():
     assert by_name["real"].status == DRIFT
     assert by_name["few"].status == NOT_ENOUGH_DATA
     assert by_name["real"].min_detectable_linf == pytest.approx(
-        np.sqrt(-np.log(0.01 / 2 / 2) / 2) * np.sqrt((100_000 + 500) / (100_000 * 500)) + rank_error(base_real.sketch), rel=1e-9
+        np.sqrt(-np.log(DriftSettings().level / 2 / 2) / 2) * np.sqrt((100_000 + 500) / (100_000 * 500)) + rank_error(base_real.sketch), rel=1e-9
     )
 
 
 def test_layered_settings_choose_per_feature():
-    base = categorical(["a"] * 500 + ["b"] * 500)
-    cur = categorical(["a"] * 440 + ["b"] * 560)  # share moved by 0.06: drift only with a lower floor
+    base = categorical(["a"] * 2000 + ["b"] * 2000)
+    cur = categorical(["a"] * 1760 + ["b"] * 2240)  # share moved by 0.06: drift only with a lower floor
     strict = DriftSettings()
     lenient = DriftSettings(features=(("c", MethodSettings(floor=0.05)),))
     assert assess({"c": FeatureInput(base, cur, numeric=False)}, strict)[0].status == NO_DRIFT

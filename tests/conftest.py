@@ -73,3 +73,16 @@ def aws_env(moto_server):
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": "us-east-1",
     }
+
+
+def moto_client(service: str, aws_env: dict[str, str]):  # type: ignore[no-untyped-def]
+    """A boto3 client for the moto server behind ``aws_env``."""
+    import boto3
+
+    return boto3.client(
+        service,
+        endpoint_url=aws_env["AWS_ENDPOINT_URL"],
+        region_name=aws_env["AWS_DEFAULT_REGION"],
+        aws_access_key_id=aws_env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=aws_env["AWS_SECRET_ACCESS_KEY"],
+    )

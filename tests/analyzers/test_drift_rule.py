@@ -155,7 +155,9 @@ def test_rule_needs_significance_and_size():
     assert by_name["real"].status == DRIFT
     assert by_name["few"].status == NOT_ENOUGH_DATA
     assert by_name["real"].min_detectable_linf == pytest.approx(
-        np.sqrt(-np.log(DriftSettings().level / 2 / 2) / 2) * np.sqrt((100_000 + 500) / (100_000 * 500)) + rank_error(base_real.sketch), rel=1e-9
+        np.sqrt(-np.log(DriftSettings().level / 2 / 2) / 2) * np.sqrt((100_000 + 500) / (100_000 * 500))
+        + rank_error(base_real.sketch),
+        rel=1e-9,
     )
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-import boto3
 import pytest
 
+from tests.conftest import moto_client
 from tests.e2e.jobs import message, monitor
 
 
@@ -78,13 +78,7 @@ def test_direct_publishing_to_a_moto_server(sample, baseline, tmp_path, aws_env)
     )
     assert result.returncode == 0, result.stdout
     assert "published" in result.stdout
-    cw = boto3.client(
-        "cloudwatch",
-        endpoint_url=aws_env["AWS_ENDPOINT_URL"],
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    cw = moto_client("cloudwatch", aws_env)
     dims = [{"Name": "Endpoint", "Value": "churn-endpoint"}, {"Name": "MonitoringSchedule", "Value": "churn-hourly"}]
     written = {r["MetricName"]: r for r in _metrics(tmp_path)}
     queries = [

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.conftest import capture_line
+from tests.conftest import capture_line, moto_client
 from tests.e2e.jobs import message, monitor, run_container
 
 
@@ -237,15 +237,7 @@ def test_analysis_config_embedded_in_the_baseline_constraints(sample, baseline, 
 
 
 def test_analysis_config_from_s3(sample, baseline, tmp_path, aws_env):
-    import boto3
-
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=aws_env["AWS_ENDPOINT_URL"],
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    s3 = moto_client("s3", aws_env)
     s3.create_bucket(Bucket="cfg")
     s3.put_object(Bucket="cfg", Key="monitor/analysis.json", Body=b'{"colums": {}}')
     result = monitor(tmp_path, sample, baseline, analysis_config="s3://cfg/monitor/analysis.json", **aws_env)

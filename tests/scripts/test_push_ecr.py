@@ -8,9 +8,7 @@ import subprocess
 import sys
 import tomllib
 
-import boto3
-
-from tests.conftest import ROOT
+from tests.conftest import ROOT, moto_client
 
 FAKE_DOCKER = """#!/bin/sh
 printf '%s\\n' "$*" >> "$DOCKER_LOG"
@@ -38,13 +36,7 @@ def test_push_creates_the_repository_once_and_tags_version_and_sha(tmp_path, aws
     first = _push(tmp_path, aws_env)
     assert first.returncode == 0, first.stderr
     assert "created ECR repository monitor" in first.stdout
-    ecr = boto3.client(
-        "ecr",
-        endpoint_url=aws_env["AWS_ENDPOINT_URL"],
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    ecr = moto_client("ecr", aws_env)
     repo = ecr.describe_repositories(repositoryNames=["monitor"])["repositories"][0]
     assert repo["imageScanningConfiguration"] == {"scanOnPush": True}
     version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]

@@ -16,6 +16,7 @@ class CheckType(StrEnum):
     EXTRA_COLUMN = "extra_column_check"
     CATEGORICAL_VALUES = "categorical_values_check"
     NON_NEGATIVE = "is_non_negative_check"
+    EXPECTATION = "expectation_check"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

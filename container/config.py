@@ -51,16 +51,27 @@ class PayloadConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ExpectationsConfig:
+    """A Great Expectations suite to validate (local path or s3:// URI), on at most ``row_budget``
+    rows sampled uniformly with ``seed`` when the window is larger."""
+
+    suite: str | None = None
+    row_budget: int = 100_000
+    seed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class AnalysisConfig:
     columns: ColumnsConfig = field(default_factory=ColumnsConfig)
     payload: PayloadConfig = field(default_factory=PayloadConfig)
     empty_window: str = "complete"  # or "fail": what a window without records does
     drift: DriftSettings | None = None  # None: AWS's L-infinity check decides drift alone
+    expectations: ExpectationsConfig = field(default_factory=ExpectationsConfig)
 
 
 def parse(data: object, *, source: str) -> AnalysisConfig:
     """Validate a decoded analysis config; ``source`` says where it came from, for messages."""
-    top = _object(data, source, {"columns", "payload", "empty_window", "drift"})
+    top = _object(data, source, {"columns", "payload", "empty_window", "drift", "expectations"})
     columns = _object(top.get("columns", {}), f"{source}: columns", {"output", "input"})
     payload = _object(
         top.get("payload", {}),
@@ -78,6 +89,7 @@ def parse(data: object, *, source: str) -> AnalysisConfig:
         payload=PayloadConfig(**{k: _text(v, f"{source}: payload.{k}") for k, v in payload.items()}),
         empty_window=empty_window,
         drift=None if "drift" not in top else _drift(top["drift"], f"{source}: drift"),
+        expectations=_expectations(top.get("expectations", {}), f"{source}: expectations"),
     )
 
 
@@ -159,3 +171,17 @@ def _method(value: object, where: str) -> MethodSettings:
         floor=None if floor is None else float(floor),
         min_samples=min_samples,
     )
+
+
+def _expectations(value: object, where: str) -> ExpectationsConfig:
+    spec = _object(value, where, {"suite", "row_budget", "seed"})
+    suite = spec.get("suite")
+    if suite is not None:
+        suite = _text(suite, f"{where}.suite")
+    budget = spec.get("row_budget", ExpectationsConfig().row_budget)
+    if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
+        raise ConfigError(f"The 'row_budget' parameter of {where} must be an integer >= 1. Got {budget!r} instead.")
+    seed = spec.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ConfigError(f"The 'seed' parameter of {where} must be an integer >= 0. Got {seed!r} instead.")
+    return ExpectationsConfig(suite=suite, row_budget=budget, seed=seed)

@@ -32,11 +32,14 @@ START_TIME = "start_time"
 END_TIME = "end_time"
 ANALYSIS_CONFIG = "analysis_config"  # ours: local path or s3:// URI of the analysis config JSON
 CLOUDWATCH_NAMESPACE = "cloudwatch_namespace"  # ours: also send the metrics with PutMetricData
+EXPECTATION_SUITE = "expectation_suite"  # ours: a Great Expectations suite, local path or s3:// URI
 
 DEFAULT_BASE_DIR = "/opt/ml"
 STATISTICS_FILE = "statistics.json"
 CONSTRAINTS_FILE = "constraints.json"
 DRIFT_REPORT_FILE = "drift_report.json"  # ours: every feature's statistical drift verdict
+SUITE_FILE = "expectation_suite.json"  # ours: the Great Expectations suite a baseline job suggests
+EXPECTATION_RESULTS_FILE = "expectation_results.json"  # ours: the suite's full validation result
 VIOLATIONS_FILE = "constraint_violations.json"  # the SDK's name; the docs table's "constraints_" is a typo
 
 
@@ -101,6 +104,7 @@ class MonitorContract:
     end_time: datetime | None
     analysis_config: str | None
     cloudwatch_namespace: str | None = None
+    expectation_suite: str | None = None
     is_leader: bool = True
 
     @property
@@ -158,6 +162,7 @@ def from_env(env: Mapping[str, str]) -> MonitorContract:
         end_time=end,
         analysis_config=merged.get(ANALYSIS_CONFIG) or None,
         cloudwatch_namespace=merged.get(CLOUDWATCH_NAMESPACE) or None,
+        expectation_suite=merged.get(EXPECTATION_SUITE) or None,
         is_leader=_is_leader(paths.resource_config),
     )
 

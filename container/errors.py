@@ -3,7 +3,7 @@
 ::
 
     MonitorError
-    └── ClientError            the user can fix it; its text goes to /opt/ml/output/message
+    └── ClientError            the user can fix it; its text goes to the status message file
         ├── ContractError      environment variables, paths, dataset_format, time window
         ├── ConfigError        the analysis config
         ├── BaselineError      baseline statistics.json / constraints.json

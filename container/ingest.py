@@ -30,6 +30,7 @@ from container.load.discover import discover_files
 from container.load.problems import ProblemLog
 from container.load.tabular import CsvReader, JsonReader, ParquetReader
 from container.load.window import TimeWindow
+from container.sample import RowSample
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class Ingested:
     records_kept: int = 0
     seconds: float = 0.0
     problems: ProblemLog = field(default_factory=ProblemLog)
+    sample: RowSample | None = None  # rows kept for row-level checks (expectation suites)
 
     def absorb(self, part: Ingested) -> None:
         """Add a later, disjoint part of the dataset (a block, or a whole file)."""
@@ -74,6 +76,8 @@ class Ingested:
         self.records_read += part.records_read
         self.records_kept += part.records_kept
         self.problems.absorb(part.problems)
+        if self.sample is not None:
+            self.sample.absorb(part.sample)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +88,8 @@ class _Job:
     config: AnalysisConfig
     names: tuple[str, ...] | None
     types: dict[str, InferredType] | None
+    sample_rows: int | None = None
+    seed: int = 0
 
 
 def ingest(
@@ -92,14 +98,17 @@ def ingest(
     names: tuple[str, ...] | None,
     types: dict[str, InferredType] | None,
     workers: int | None = None,
+    sample_rows: int | None = None,
+    seed: int = 0,
 ) -> Ingested:
     """Profile every row of the dataset. ``names`` are the positional column names (None: from
     the data); ``types`` are the baseline's inferred types, which decide per column whether to
     count categories (String) and whether to parse numbers (not String). None: a baseline job,
     which must do both for every column to infer types and domains. ``workers``: processes to
-    read files with (None: one per CPU on large windows); it never changes the result."""
+    read files with (None: one per CPU on large windows); it never changes the result.
+    ``sample_rows``: also keep a seeded uniform sample of at most this many rows."""
     files = discover_files(contract.dataset_source)
-    job = _Job(contract, config, names, types)
+    job = _Job(contract, config, names, types, sample_rows, seed)
     workers = workers or _workers(files)
     log.info(
         "Reading %d file(s) under %s as %s with %d process(es)",
@@ -108,7 +117,7 @@ def ingest(
         contract.dataset_format.kind,
         workers,
     )
-    result = Ingested()
+    result = Ingested(sample=RowSample(sample_rows, seed) if sample_rows else None)
     started = last_report = time.monotonic()
     for part in _parts(job, files, workers):
         result.absorb(part)
@@ -135,23 +144,25 @@ def _workers(files: list[Path]) -> int:
 
 def _parts(job: _Job, files: list[Path], workers: int) -> Iterator[Ingested]:
     if workers == 1:
-        yield from (_read_file(job, path) for path in files)
+        yield from (_read_file(job, path, i) for i, path in enumerate(files))
         return
     # spawn, not fork: pyarrow's thread pools must not be forked. The pool's exit terminates the
     # workers, so a SIGTERM to this process stops them too.
     with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        yield from pool.imap(_read_file_star, [(job, path) for path in files])
+        yield from pool.imap(_read_file_star, [(job, path, i) for i, path in enumerate(files)])
 
 
-def _read_file_star(args: tuple[_Job, Path]) -> Ingested:
+def _read_file_star(args: tuple[_Job, Path, int]) -> Ingested:
     return _read_file(*args)
 
 
-def _read_file(job: _Job, path: Path) -> Ingested:
+def _read_file(job: _Job, path: Path, index: int) -> Ingested:
     problems = ProblemLog()
     reader = _reader(job, problems)
-    result = Ingested(files=1, problems=problems)
+    result = Ingested(files=1, problems=problems, sample=RowSample(job.sample_rows, job.seed) if job.sample_rows else None)
     for table in reader.read(path):
+        if result.sample is not None:
+            result.sample.offer(table, index, result.rows)
         result.absorb(_profile_table(table, result.profiles, job.types))
     result.records_read = reader.records_read
     result.records_kept = reader.records_kept

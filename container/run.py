@@ -13,20 +13,22 @@ from analyzers.drift.rule import DriftVerdict
 from analyzers.evaluate import BaselineFeatureView, FeatureResult, evaluate
 from analyzers.findings import CheckType, Finding
 from analyzers.quality.columns import extra_columns, missing_columns, width_mismatch
+from analyzers.quality.suggest_suite import suggest_suite
 from analyzers.suggest import infer_type, suggest
 from analyzers.types import InferredType
 from container import config as analysis_config
 from container.config import AnalysisConfig
-from container.contract import DRIFT_REPORT_FILE, FormatKind, MonitorContract
+from container.contract import DRIFT_REPORT_FILE, EXPECTATION_RESULTS_FILE, SUITE_FILE, FormatKind, MonitorContract
 from container.drift_step import statistical_drift
 from container.errors import BaselineError, ClientError
+from container.expectation_step import load_suite, run_expectations, window_frame
 from container.ingest import Ingested, ingest
 from container.load.baseline import BaselineStatistics, read_constraints, read_statistics
 from container.publish import put_metric_data
 from container.remote import read_s3_text
 from container.write._json import dumps
 from container.write.atomic import write_text
-from container.write.cloudwatch import dimensions, drift_metrics, feature_metrics, records
+from container.write.cloudwatch import Metric, dimensions, drift_metrics, feature_metrics, records
 from container.write.constraints import constraints_document
 from container.write.drift_report import drift_report_document
 from container.write.statistics import statistics_document
@@ -129,13 +131,19 @@ def _baseline_job(contract: MonitorContract, config: AnalysisConfig) -> Outcome:
     profiles = list(data.profiles.values())
     inferred = {p.name: infer_type(p.types) for p in profiles}
     write_text(contract.statistics_file, dumps(statistics_document(data.rows, [(p, inferred[p.name]) for p in profiles])))
-    write_text(contract.constraints_file, dumps(constraints_document(suggest(profiles, inferred))))
+    constraints = suggest(profiles, inferred)
+    write_text(contract.constraints_file, dumps(constraints_document(constraints)))
+    suite = suggest_suite(list(zip(profiles, constraints.features, strict=True)), name="suggested-from-baseline")
+    write_text(contract.output_path / SUITE_FILE, dumps(suite))
     return Outcome("Completed: Job completed successfully with no violations." + _bad_note(data))
 
 
 def _monitoring_job(contract: MonitorContract, config: AnalysisConfig, baseline: Baseline) -> Outcome:
     names = config.columns.names or (baseline.names if _positional(contract) else None)
-    data = ingest(contract, config, names=names, types={name: baseline.inferred_type(name) for name in baseline.names})
+    types = {name: baseline.inferred_type(name) for name in baseline.names}
+    suite = load_suite(contract, config, list(baseline.names))  # checked before any data is read
+    budget = config.expectations.row_budget if suite is not None else None
+    data = ingest(contract, config, names=names, types=types, sample_rows=budget, seed=config.expectations.seed)
     _log_summary(contract, data)
     if not data.rows and not data.problems.widths:
         return _empty(contract, config, data)
@@ -152,11 +160,20 @@ def _monitoring_job(contract: MonitorContract, config: AnalysisConfig, baseline:
             # With a drift section, the statistical rule decides drift; AWS's distance stays a metric.
             findings += [f for f in r.findings if config.drift is None or f.check_type is not CheckType.BASELINE_DRIFT]
     findings += [f for f in drift_findings(verdicts) if f.feature in evaluating]
+    expectations = None
+    if suite is not None:
+        sample = data.sample.table if data.sample is not None else None
+        expectations = run_expectations(suite, window_frame(sample, types), data.rows, config.expectations.seed)
+        write_text(contract.output_path / EXPECTATION_RESULTS_FILE, dumps(expectations.result))
+        findings += expectations.findings
     features = [(data.profiles[name], baseline.inferred_type(name)) for name in baseline.names if name in data.profiles]
     write_text(contract.statistics_file, dumps(statistics_document(data.rows, features)))
     document = violations_document(findings)
     write_text(contract.violations_file, dumps(document))
-    note = _bad_note(data) + _metrics(contract, results, verdicts, data)
+    extra_metrics = expectations.metrics if expectations else []
+    note = (
+        _bad_note(data) + (expectations.note if expectations else "") + _metrics(contract, results, verdicts, data, extra_metrics)
+    )
     count = len(document["violations"])
     if count:
         return Outcome(f"CompletedWithViolations: Job completed successfully with {count} violations." + note, count)
@@ -174,12 +191,16 @@ def _predictions(contract: MonitorContract, config: AnalysisConfig, baseline: Ba
     return set()
 
 
-def _metrics(contract: MonitorContract, results: list[FeatureResult], verdicts: list[DriftVerdict], data: Ingested) -> str:
+def _metrics(
+    contract: MonitorContract, results: list[FeatureResult], verdicts: list[DriftVerdict], data: Ingested, extra: list[Metric]
+) -> str:
     """Write the metrics file (and publish, if asked); return a note for the message on failure."""
     if not (contract.publish_cloudwatch or contract.cloudwatch_namespace):
         return ""
     when = contract.end_time or contract.start_time or datetime.now(UTC).replace(second=0, microsecond=0)
-    metrics = feature_metrics(results, data.profiles) + drift_metrics(verdicts, {r.name for r in results if r.emit_metrics})
+    metrics = (
+        feature_metrics(results, data.profiles) + drift_metrics(verdicts, {r.name for r in results if r.emit_metrics}) + extra
+    )
     lines = records(metrics, when, dimensions(contract.endpoint_name, contract.schedule_name))
     if contract.publish_cloudwatch:
         write_text(contract.metrics_file, "".join(dumps(r, pretty=False) + "\n" for r in lines))

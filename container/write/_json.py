@@ -12,6 +12,8 @@ from typing import Any
 
 
 def _clean(value: Any) -> Any:
+    if hasattr(value, "dtype") and hasattr(value, "item"):  # numpy scalars, e.g. from Great Expectations
+        value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
     if isinstance(value, dict):

@@ -1,4 +1,4 @@
-"""``/opt/ml/output/message``: SageMaker shows its first 1 KB as the job's ExitMessage."""
+"""The status message file (``<base>/output/message``): SageMaker shows its first 1 KB as the job's ExitMessage."""
 
 from __future__ import annotations
 

@@ -1,0 +1,141 @@
+"""Great Expectations 1.x behind one adapter: the only module that imports it, and only when a
+suite is configured (its import alone takes seconds). No GE type leaves this module.
+
+Registry name: ``quality.expectations``. Validates an expectation suite (its JSON form) against a
+pandas frame of the window's rows and turns each expectation's result into a frozen outcome.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+COLUMN_KEYS = ("column", "column_A", "column_B")
+
+
+class SuiteError(ValueError):
+    """The suite cannot be used as written; the message names the expectation and the fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectationOutcome:
+    index: int
+    type: str
+    column: str
+    arguments: str  # the expectation's kwargs, as compact JSON, for the violation's description
+    success: bool
+    unexpected_count: int | None
+    unexpected_percent: float | None
+    element_count: int | None
+    error: str | None = None
+
+
+def check_suite(suite: object, columns: Sequence[str]) -> None:
+    """Reject a suite that is not a GE 1.x suite, names an unknown expectation or an unknown column."""
+    if not isinstance(suite, dict) or not isinstance(suite.get("expectations"), list):
+        raise SuiteError('the expectation suite must be a JSON object with an "expectations" list (GE 1.x suite JSON).')
+    gx = _ge()
+    known = set(columns)
+    for i, item in enumerate(suite["expectations"]):
+        kind = item.get("type") if isinstance(item, dict) else None
+        kwargs = item.get("kwargs", {}) if isinstance(item, dict) else None
+        if not isinstance(kind, str) or not isinstance(kwargs, dict):
+            raise SuiteError(
+                f'expectation #{i} needs a "type" string and a "kwargs" object, e.g. '
+                '{"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "age"}}.'
+            )
+        _check_expectation(gx, i, kind, item)
+        for key in COLUMN_KEYS:
+            column = kwargs.get(key)
+            if column is not None and column not in known:
+                raise SuiteError(
+                    f"expectation #{i} ({kind}) names column {column!r}, which the baseline does not have "
+                    f"(columns: {', '.join(list(columns)[:20])}). Fix the column name in the suite."
+                )
+
+
+def _check_expectation(gx: Any, i: int, kind: str, item: dict[str, Any]) -> None:
+    try:
+        gx.expectations.registry.get_expectation_impl(kind)
+    except Exception:  # noqa: BLE001 - GE raises its own not-found type
+        raise SuiteError(
+            f"expectation #{i} ({kind}) is not valid in Great Expectations 1.x: no such expectation. "
+            "Check its type against the GE 1.x expectation gallery."
+        ) from None
+    reason = "its arguments do not fit it"
+    try:
+        # GE logs and drops an expectation whose arguments are invalid, rather than raising.
+        built = gx.core.ExpectationSuite(name="check", expectations=[item]).expectations
+    except Exception as exc:  # noqa: BLE001 - GE raises several unrelated types for a bad configuration
+        built, reason = [], _short(exc)
+    if not built:
+        raise SuiteError(f"expectation #{i} ({kind}) is not valid in Great Expectations 1.x: {reason}. Check its arguments.")
+
+
+def validate(suite: dict[str, Any], frame: Any) -> tuple[list[ExpectationOutcome], dict[str, Any]]:
+    """Validate ``frame`` (pandas) against ``suite``; outcomes in suite order, and GE's full result."""
+    gx = _ge()
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = gx.data_context.types.base.ProgressBarsConfig(globally=False)
+    batch = (
+        context.data_sources.add_pandas("monitor")
+        .add_dataframe_asset("window")
+        .add_batch_definition_whole_dataframe("window")
+        .get_batch(batch_parameters={"dataframe": frame})
+    )
+    result = batch.validate(gx.core.ExpectationSuite(**{**suite, "name": suite.get("name", "suite")}))
+    full = json.loads(json.dumps(result.to_json_dict(), default=_plain))
+    # Keep the result byte-stable for the same input: drop the wall-clock load time.
+    (full.get("meta", {}).get("batch_markers") or {}).pop("ge_load_time", None)
+    return [_outcome(i, r) for i, r in enumerate(full["results"])], full
+
+
+def _outcome(index: int, item: dict[str, Any]) -> ExpectationOutcome:
+    config = item["expectation_config"]
+    kwargs = {k: v for k, v in config.get("kwargs", {}).items() if k not in ("batch_id",)}
+    res = item.get("result") or {}
+    info = item.get("exception_info") or {}
+    error = next((v.get("exception_message") for v in info.values() if isinstance(v, dict) and v.get("raised_exception")), None)
+    if error is None and info.get("raised_exception"):
+        error = info.get("exception_message")
+    return ExpectationOutcome(
+        index=index,
+        type=config["type"],
+        column=str(kwargs.get("column", "")),
+        arguments=json.dumps(kwargs, sort_keys=True, separators=(",", ":"), default=str),
+        success=bool(item["success"]),
+        unexpected_count=res.get("unexpected_count"),
+        unexpected_percent=res.get("unexpected_percent"),
+        element_count=res.get("element_count"),
+        error=error,
+    )
+
+
+def _ge() -> Any:
+    # Offline and quiet: no usage statistics, no progress bars, no tracebacks of its own on stderr.
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    logging.disable(logging.INFO)  # its import logs dozens of INFO lines before any logger can be set
+    try:
+        import great_expectations as gx
+    finally:
+        logging.disable(logging.NOTSET)
+
+    # Some GE modules set their own loggers to INFO; silence every one of them.
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("great_expectations"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+    return gx
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item"):
+        return value.item()
+    return str(value)
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).replace("Could not add expectation; provided configuration is not valid: ", "")[:160]

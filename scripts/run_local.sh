@@ -20,6 +20,7 @@ dataset_source="$data/capture" \
 output_path="$out/monitoring" \
 baseline_statistics="$out/baseline/statistics.json" \
 baseline_constraints="$out/baseline/constraints.json" \
+expectation_suite="$out/baseline/expectation_suite.json" \
 publish_cloudwatch_metrics=Enabled \
 sagemaker_endpoint_name=churn-endpoint \
 sagemaker_monitoring_schedule_name=churn-hourly \

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pandas as pd
 
 from tests.conftest import ROOT
 
@@ -35,3 +38,25 @@ def monitor(base: Path, sample: Path, baseline: Path, **extra: str) -> subproces
         **extra,
     }
     return run_container(base, **env)
+
+
+SAMPLE_COLUMNS = ["score", "age", "income", "tenure_months", "balance", "num_products", "credit_score", "region", "plan"]
+
+
+def window_rows(sample: Path) -> pd.DataFrame:
+    """The sample window's good rows as text, read independently of the container (json + pandas)."""
+    rows = []
+    for path in sorted((sample / "capture").rglob("*.jsonl")):
+        for line in path.read_text().splitlines():
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            data = record["captureData"]
+            in_window = "2024-01-19T19:00:00Z" <= record["eventMetadata"]["inferenceTime"] < "2024-01-19T20:00:00Z"
+            if not in_window or data["endpointInput"]["encoding"] != "CSV":
+                continue
+            values = [data["endpointOutput"]["data"], *data["endpointInput"]["data"].split(",")]
+            if len(values) == len(SAMPLE_COLUMNS):
+                rows.append(values)
+    return pd.DataFrame(rows, columns=SAMPLE_COLUMNS)

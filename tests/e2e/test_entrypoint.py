@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from tests.conftest import capture_line, moto_client
-from tests.e2e.jobs import message, monitor, run_container
+from tests.e2e.jobs import message, monitor, run_container, window_rows
 
 
 def test_baseline_statistics_match_pandas(sample, baseline):
@@ -49,24 +48,6 @@ def test_baseline_constraints_are_suggested(baseline):
     assert constraints["monitoring_config"]["distribution_constraints"]["comparison_method"] == "Robust"
 
 
-def _window_frame(sample: Path) -> pd.DataFrame:
-    rows = []
-    for path in sorted((sample / "capture").rglob("*.jsonl")):
-        for line in path.read_text().splitlines():
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            when = rec["eventMetadata"]["inferenceTime"]
-            data = rec["captureData"]
-            if not "2024-01-19T19:00:00Z" <= when < "2024-01-19T20:00:00Z" or data["endpointInput"]["encoding"] != "CSV":
-                continue
-            values = [data["endpointOutput"]["data"], *data["endpointInput"]["data"].split(",")]
-            if len(values) == 9:
-                rows.append(values)
-    return pd.DataFrame(rows)
-
-
 def test_monitoring_job_profiles_the_window(sample, baseline, tmp_path):
     result = monitor(tmp_path, sample, baseline)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -74,10 +55,10 @@ def test_monitoring_job_profiles_the_window(sample, baseline, tmp_path):
     assert "3 bad record(s) skipped" in message(tmp_path)
     out = tmp_path / "processing" / "output"
     stats = json.loads((out / "statistics.json").read_text())
-    expected = _window_frame(sample)
+    expected = window_rows(sample)
     assert stats["dataset"]["item_count"] == len(expected)
     income = next(f for f in stats["features"] if f["name"] == "income")["numerical_statistics"]
-    assert income["mean"] == pytest.approx(expected[2].astype(float).mean(), rel=1e-12)
+    assert income["mean"] == pytest.approx(expected["income"].astype(float).mean(), rel=1e-12)
     assert "unseen" not in result.stdout
     for fragment in ["malformed lines", "is not valid BASE64", "rows with 8 columns where 9 were expected", "summary"]:
         assert fragment in result.stdout
@@ -89,7 +70,7 @@ def test_monitoring_job_profiles_the_window(sample, baseline, tmp_path):
         ("region", "categorical_values_check"),
     ]
     assert violations[2]["unseen_values"] == "central"
-    share = (expected[7] != "central").mean()
+    share = (expected["region"] != "central").mean()
     assert violations[2]["description"] == f"Value: {share} does not meet the constraint requirement! "
     assert message(tmp_path).startswith("CompletedWithViolations: Job completed successfully with 3 violations.")
 

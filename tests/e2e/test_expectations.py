@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analyzers.quality.expectations import validate
-from tests.e2e.jobs import message, monitor
+from tests.e2e.jobs import message, monitor, window_rows
 
 USER_SUITE = {
     "name": "user",
@@ -22,27 +22,6 @@ USER_SUITE = {
         {"type": "expect_column_mean_to_be_between", "kwargs": {"column": "score", "min_value": 0.0, "max_value": 1.0}},
     ],
 }
-
-
-def _window(sample) -> pd.DataFrame:
-    """The sample window's rows, read independently of the container (json + pandas)."""
-    rows = []
-    for path in sorted((sample / "capture").rglob("*.jsonl")):
-        for line in path.read_text().splitlines():
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            data = rec["captureData"]
-            if not "2024-01-19T19:00:00Z" <= rec["eventMetadata"]["inferenceTime"] < "2024-01-19T20:00:00Z":
-                continue
-            if data["endpointInput"]["encoding"] != "CSV":
-                continue
-            values = [data["endpointOutput"]["data"], *data["endpointInput"]["data"].split(",")]
-            if len(values) == 9:
-                rows.append(values)
-    names = ["score", "age", "income", "tenure_months", "balance", "num_products", "credit_score", "region", "plan"]
-    return pd.DataFrame(rows, columns=names)
 
 
 def _run(tmp_path, sample, baseline, suite, **env):
@@ -59,7 +38,7 @@ def _expectation_violations(tmp_path):
 def test_user_suite_reports_exactly_the_failing_expectations(sample, baseline, tmp_path):
     result = _run(tmp_path, sample, baseline, USER_SUITE)
     assert result.returncode == 0, result.stdout
-    window = _window(sample)
+    window = window_rows(sample)
     income = window["income"].astype(float)
     found = {(v["feature_name"], v["expectation_type"]): v for v in _expectation_violations(tmp_path)}
     assert set(found) == {
@@ -139,5 +118,5 @@ def test_large_windows_are_sampled_reproducibly(sample, baseline, tmp_path):
     assert full["sample"] == {"of_rows": 1924, "rows": 500, "sampled": True, "seed": 3}
     assert "Expectations validated on a uniform sample of 500 of 1924 rows (seed 3)." in message(tmp_path / "a")
     plan = next(v for v in _expectation_violations(tmp_path / "a") if v["feature_name"] == "plan")
-    share = (_window(sample)["plan"] == "premium").mean()
+    share = (window_rows(sample)["plan"] == "premium").mean()
     assert plan["element_count"] == 500 and abs(plan["unexpected_percent"] / 100 - share) < 0.07  # a uniform sample

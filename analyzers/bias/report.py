@@ -7,7 +7,6 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from analyzers.bias.indicators import BiasStageError, Selection, distinct_in_order, is_continuous, select
@@ -93,7 +92,3 @@ def stage_or_error(frame: pd.DataFrame, spec: BiasSpec, post_training: bool) -> 
 
 def label_text(frame: pd.DataFrame, spec: BiasSpec) -> str:
     return select(frame[spec.label], spec.label_values, "Label").text
-
-
-def as_array(values: Any) -> np.ndarray:
-    return np.asarray(values, dtype=bool)

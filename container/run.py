@@ -153,7 +153,7 @@ def _monitoring_job(contract: MonitorContract, config: AnalysisConfig, baseline:
     if config.drift is not None:
         verdicts = statistical_drift(views, data.profiles, _predictions(contract, config, baseline), config.drift)
         write_text(contract.output_path / DRIFT_REPORT_FILE, dumps(drift_report_document(verdicts, config.drift)))
-    findings = _column_findings(contract, baseline, data, names) if baseline.evaluate_columns else []
+    findings = _column_findings(baseline, data, names) if baseline.evaluate_columns else []
     evaluating = {r.name for r in results if r.evaluate}
     for r in results:
         if r.evaluate:
@@ -211,9 +211,7 @@ def _metrics(
     return ""
 
 
-def _column_findings(
-    contract: MonitorContract, baseline: Baseline, data: Ingested, names: tuple[str, ...] | None
-) -> list[Finding]:
+def _column_findings(baseline: Baseline, data: Ingested, names: tuple[str, ...] | None) -> list[Finding]:
     if names is not None:
         mismatch = width_mismatch(len(names), data.problems.widths, data.rows)
         if mismatch is not None:
@@ -225,7 +223,8 @@ def _column_findings(
 def _empty(contract: MonitorContract, config: AnalysisConfig, data: Ingested) -> Outcome:
     window = ""
     if contract.start_time or contract.end_time:
-        window = f" in the window [{contract.start_time:%Y-%m-%dT%H:%M:%SZ}, {contract.end_time:%Y-%m-%dT%H:%M:%SZ})"
+        start, end = (f"{t:%Y-%m-%dT%H:%M:%SZ}" if t else "..." for t in (contract.start_time, contract.end_time))
+        window = f" in the window [{start}, {end})"
     what = f"No records to analyse{window}: {data.files} file(s), {data.records_read} record(s) read."
     if config.empty_window == "fail":
         raise ClientError(what + " Check data capture, or set empty_window to 'complete' in the analysis config.")

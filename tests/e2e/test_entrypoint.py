@@ -253,3 +253,9 @@ def test_baseline_job_from_parquet_and_json_lines(sample, tmp_path, fmt):
     assert next(f for f in constraints["features"] if f["name"] == "region")["string_constraints"]["domains"] == sorted(
         df["region"].unique()
     )
+
+
+def test_empty_window_with_only_a_start_time(sample, baseline, tmp_path):
+    result = monitor(tmp_path, sample, baseline, start_time="2030-01-01T00:00:00Z", end_time="")
+    assert result.returncode == 0, result.stdout
+    assert message(tmp_path).startswith("Completed: No records to analyse in the window [2030-01-01T00:00:00Z, ...)")

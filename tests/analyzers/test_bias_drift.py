@@ -1,0 +1,84 @@
+"""Bias drift rule, bootstrap interval and ground-truth join: the cases the fairness issue lists."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from analyzers.bias.bootstrap import normal_interval
+from analyzers.bias.drift import compare, number, violates
+from analyzers.bias.ground_truth import join, join_key
+from tests.conftest import AWS
+
+
+@pytest.mark.parametrize(
+    ("current", "interval", "expected"),
+    [
+        (0.1999, None, False),  # just inside the baseline's range
+        (0.2001, None, True),  # just outside
+        (-0.2001, None, True),  # farther from 0 on the other side
+        (0.2, None, False),  # equal is no violation
+        (0.35, (0.15, 0.55), False),  # outside, but a wide interval reaches the range
+        (0.35, (0.25, 0.45), True),  # outside, and so is all of the interval
+        (-0.35, (-0.45, -0.21), True),
+        (float("inf"), None, True),
+    ],
+)
+def test_rule_around_a_baseline_of_0_2(current, interval, expected):
+    assert violates("DPPL", current, 0.2, interval) is expected
+
+
+def test_disparate_impact_is_measured_from_parity():
+    assert not violates("DI", 1.15, 0.8, None)  # 0.15 from parity against 0.2
+    assert violates("DI", 0.75, 0.8, None)
+
+
+def test_compare_with_the_real_violations_fixture_shape():
+    baseline = json.loads((AWS.parent / "bias" / "bias_baseline_analysis_constraints.json").read_text())
+    current = json.loads(json.dumps(baseline))
+    entry = current["post_training_bias_metrics"]["facets"]
+    facet = next(iter(entry))
+    metrics = entry[facet][0]["metrics"]
+    dppl = next(m for m in metrics if m["name"] == "DPPL")
+    base_value = number(dppl["value"])
+    dppl["value"] = -(abs(base_value) + 0.1)
+    found = compare(baseline, current, {})
+    assert [(v.facet, v.metric_name) for v in found] == [(facet, "DPPL")]
+    assert (
+        found[0].description
+        == f"Metric value {-(abs(base_value) + 0.1)!r} doesn't meet the baseline constraint requirement {base_value!r}"
+    )
+
+
+def test_null_and_infinite_values():
+    assert number(None) is None and number("Infinity") == float("inf") and number(0) == 0.0
+
+
+def test_bootstrap_interval_covers_the_truth_about_95_percent():
+    rng = np.random.default_rng(1)
+    covered = 0
+    for _ in range(200):
+        rows = rng.random(400) < 0.3
+        low, high = normal_interval(lambda idx, r=rows: float(r[idx].mean()), 400, resamples=200, rng=rng)
+        covered += low <= 0.3 <= high
+    assert 0.90 <= covered / 200 <= 0.99
+
+
+def test_join_with_duplicates_missing_labels_orphans_and_mixed_ids():
+    captures = [join_key("e1", None), join_key("e2", "i2"), join_key("e3", None), join_key("e4", "i4")]
+    result = join(captures, ["e1", "i2", "e2", "i2", "outside"], ["1", "0", "9", "1", "0"])
+    assert result.labels == ("1", "1", None, None)  # e2 is not the key once i2 exists; i2's later label wins
+    assert (result.matched, result.unlabelled, result.orphan_labels, result.duplicate_labels) == (2, 2, 2, 1)
+
+
+def test_every_real_violation_satisfies_the_rule():
+    violations = json.loads((AWS.parent / "bias" / "bias_constraint_violations.json").read_text())["violations"]
+    assert len(violations) == 8
+    for v in violations:
+        current, baseline = (
+            number(float(x))
+            for x in v["description"].replace("Metric value ", "").split(" doesn't meet the baseline constraint requirement ")
+        )
+        assert violates(v["metric_name"], current, baseline, None), v

@@ -28,6 +28,7 @@ from container.load.capture import CaptureReader
 from container.load.columns import normalise
 from container.load.discover import discover_files
 from container.load.problems import ProblemLog
+from container.load.rows import KEY_COLUMN
 from container.load.tabular import CsvReader, JsonReader, ParquetReader
 from container.load.window import TimeWindow
 from container.sample import RowSample
@@ -90,6 +91,7 @@ class _Job:
     types: dict[str, InferredType] | None
     sample_rows: int | None = None
     seed: int = 0
+    record_keys: bool = False
 
 
 def ingest(
@@ -100,15 +102,17 @@ def ingest(
     workers: int | None = None,
     sample_rows: int | None = None,
     seed: int = 0,
+    record_keys: bool = False,
 ) -> Ingested:
     """Profile every row of the dataset. ``names`` are the positional column names (None: from
     the data); ``types`` are the baseline's inferred types, which decide per column whether to
     count categories (String) and whether to parse numbers (not String). None: a baseline job,
     which must do both for every column to infer types and domains. ``workers``: processes to
     read files with (None: one per CPU on large windows); it never changes the result.
-    ``sample_rows``: also keep a seeded uniform sample of at most this many rows."""
+    ``sample_rows``: also keep a seeded uniform sample of at most this many rows; ``record_keys``: the
+    sample also holds each captured record's ground-truth join key."""
     files = discover_files(contract.dataset_source)
-    job = _Job(contract, config, names, types, sample_rows, seed)
+    job = _Job(contract, config, names, types, sample_rows, seed, record_keys)
     workers = workers or _workers(files)
     log.info(
         "Reading %d file(s) under %s as %s with %d process(es)",
@@ -172,6 +176,8 @@ def _read_file(job: _Job, path: Path, index: int) -> Ingested:
 def _profile_table(table: pa.Table, so_far: dict[str, FeatureProfile], types: dict[str, InferredType] | None) -> Ingested:
     profiles = {}
     for name, column in zip(table.column_names, table.columns, strict=True):
+        if name == KEY_COLUMN:
+            continue
         known = types.get(name) if types is not None else None
         keep = _keep_texts(so_far.get(name)) if types is None else (known is None or not known.is_numeric)
         classify = known is not InferredType.STRING
@@ -196,7 +202,9 @@ def _reader(job: _Job, problems: ProblemLog) -> _Reader:
     fmt = contract.dataset_format
     if fmt.kind is FormatKind.CAPTURE:
         window = TimeWindow(contract.start_time, contract.end_time)
-        return CaptureReader(parts=fmt.capture_parts, names=names, config=job.config, window=window, problems=problems)
+        return CaptureReader(
+            parts=fmt.capture_parts, names=names, config=job.config, window=window, problems=problems, with_keys=job.record_keys
+        )
     if fmt.kind is FormatKind.CSV:
         return CsvReader(header=fmt.header, names=None if fmt.header else names, problems=problems)
     if fmt.kind is FormatKind.JSON:

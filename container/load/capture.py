@@ -40,6 +40,13 @@ class _CaptureData(msgspec.Struct):
 
 class _EventMetadata(msgspec.Struct):
     inferenceTime: str | None = None  # noqa: N815
+    eventId: str | None = None  # noqa: N815
+    inferenceId: str | None = None  # noqa: N815
+
+    @property
+    def key(self) -> str:
+        """The ground-truth join key: inferenceId when the caller gave one, else eventId."""
+        return self.inferenceId or self.eventId or ""
 
 
 class _Record(msgspec.Struct):
@@ -60,17 +67,19 @@ class CaptureReader:
     window: TimeWindow
     problems: ProblemLog
     block_bytes: int = 32 << 20
+    with_keys: bool = False  # add each record's ground-truth join key as KEY_COLUMN
     records_read: int = 0
     records_kept: int = 0
 
     def read(self, path: Path) -> Iterator[pa.Table]:
         for first_line, block, newlines in iter_line_blocks(path, self.block_bytes):
-            fast = read_clean_block(block, first_line, newlines, self.parts, self.window)
+            fast = read_clean_block(block, first_line, newlines, self.parts, self.window, self.with_keys)
             if fast is not None:
                 self.records_read += fast.rows_read
                 self.records_kept += len(fast.kept_lines)
                 if len(fast.kept_lines):
-                    yield parse_csv(fast.text, fast.origin(path.name), self.names, self.problems, fast.first_row)
+                    origin = fast.origin(path.name)
+                    yield parse_csv(fast.text, origin, self.names, self.problems, fast.first_row, self.with_keys)
                 continue
             records = self._decode(path, first_line, block)
             self.records_read += len(records)
@@ -102,6 +111,7 @@ class CaptureReader:
         csv_origins: list[str] = []
         rows: list[Any] = []
         row_origins: list[str] = []
+        row_keys: list[str] = []
         for line_no, record in records:
             where = f"{path.name}:{line_no}"
             if not self.window.contains(
@@ -112,15 +122,18 @@ class CaptureReader:
             if texts is None:
                 continue
             self.records_kept += 1
+            key = record.eventMetadata.key if record.eventMetadata else ""
             if all(kind == "csv" for kind, _, _ in texts):
-                _append_csv(texts, where, csv_lines, csv_origins, self.problems)
+                prefix = _csv_field(key) + "," if self.with_keys else ""
+                _append_csv(texts, where, csv_lines, csv_origins, self.problems, prefix)
             else:
                 for row in self._json_rows(texts, where):
                     rows.append(row)
                     row_origins.append(where)
+                    row_keys.append(key)
         for table in (
-            parse_csv_lines(csv_lines, csv_origins, self.names, self.problems),
-            rows_to_table(rows, row_origins, self.names, self.problems),
+            parse_csv_lines(csv_lines, csv_origins, self.names, self.problems, self.with_keys),
+            rows_to_table(rows, row_origins, self.names, self.problems, row_keys if self.with_keys else None),
         ):
             if table is not None and table.num_rows:
                 yield table
@@ -188,12 +201,21 @@ def _decode_payload(payload: _Payload) -> tuple[str, str] | str:
     return f"has unknown encoding {payload.encoding!r}"
 
 
+def _csv_field(text: str) -> str:
+    return text if not any(c in text for c in ',"\n\r') else '"' + text.replace('"', '""') + '"'
+
+
 def _append_csv(
-    texts: list[tuple[str, str, str]], where: str, lines: list[str], origins: list[str], problems: ProblemLog
+    texts: list[tuple[str, str, str]],
+    where: str,
+    lines: list[str],
+    origins: list[str],
+    problems: ProblemLog,
+    prefix: str = "",
 ) -> None:
     stripped = [text.rstrip("\r\n") for _, _, text in texts]
     if not any("\n" in s for s in stripped):
-        lines.append(",".join(stripped))
+        lines.append(prefix + ",".join(stripped))
         origins.append(where)
         return
     split = [s.replace("\r\n", "\n").split("\n") for s in stripped]
@@ -201,7 +223,7 @@ def _append_csv(
         problems.add("records whose output and input hold different numbers of rows", where)
         return
     for row in zip(*split, strict=True):
-        lines.append(",".join(row))
+        lines.append(prefix + ",".join(row))
         origins.append(where)
 
 

@@ -23,7 +23,7 @@ _PART = pa.struct([("data", pa.string()), ("encoding", pa.string())])
 _SCHEMA = pa.schema(
     [
         ("captureData", pa.struct([("endpointInput", _PART), ("endpointOutput", _PART)])),
-        ("eventMetadata", pa.struct([("inferenceTime", pa.string())])),
+        ("eventMetadata", pa.struct([("inferenceTime", pa.string()), ("eventId", pa.string()), ("inferenceId", pa.string())])),
     ]
 )
 _CANONICAL_TIME = "%Y-%m-%dT%H:%M:%SZ"
@@ -43,7 +43,7 @@ class FastBlock:
 
 
 def read_clean_block(
-    block: bytes, first_line: int, newlines: int, parts: tuple[str, ...], window: TimeWindow
+    block: bytes, first_line: int, newlines: int, parts: tuple[str, ...], window: TimeWindow, with_keys: bool = False
 ) -> FastBlock | None:
     """The block's rows as CSV text, or None when the block needs the record-by-record path."""
     if not block or block.startswith(b"\n") or b"\n\n" in block or not block.endswith(b"\n"):
@@ -73,6 +73,11 @@ def read_clean_block(
     keep = _in_window(table, window)
     if keep is None:
         return None
+    if with_keys:
+        key = _keys(table)
+        if key is None:
+            return None
+        texts.insert(0, key)
     rows = pc.binary_join_element_wise(*texts, ",") if len(texts) > 1 else texts[0]
     try:
         rows.validate(full=True)  # the JSON reader does not check UTF-8 inside strings
@@ -85,6 +90,15 @@ def read_clean_block(
     if len(rows) == 0:
         return FastBlock(pa.py_buffer(b""), "", table.num_rows, line_numbers)
     return FastBlock(_joined(rows), rows[0].as_py(), table.num_rows, line_numbers)
+
+
+def _keys(table: pa.Table) -> pa.Array | None:
+    """inferenceId, else eventId, else empty; None (the careful path) when a key needs CSV quoting."""
+    meta = table.column("eventMetadata").combine_chunks()
+    key = pc.coalesce(pc.struct_field(meta, "inferenceId"), pc.struct_field(meta, "eventId"), pa.scalar(""))
+    if pc.any(pc.match_substring_regex(key, '[,"\\r\\n]')).as_py():
+        return None
+    return key
 
 
 def _in_window(table: pa.Table, window: TimeWindow) -> pa.Array | bool | None:

@@ -18,6 +18,11 @@ from container.load.problems import ProblemLog
 _ENCODE = msgspec.json.Encoder()
 
 
+# A record's join key (inferenceId, else eventId) rides along as a first column when ground truth is
+# joined later; widths in messages never count it.
+KEY_COLUMN = "__record_key"
+
+
 def positional_names(width: int) -> tuple[str, ...]:
     """Spark's names for headerless columns, which AWS's baselines carry (``_c0``, ``_c1``, ...)."""
     return tuple(f"_c{i}" for i in range(width))
@@ -28,12 +33,13 @@ def parse_csv_lines(
     origins: Sequence[str],
     names: Sequence[str] | None,
     problems: ProblemLog,
+    keyed: bool = False,
 ) -> pa.Table | None:
     """Parse header-less CSV lines into a table of strings; see ``parse_csv``."""
     if not lines:
         return None
     data = "\n".join(lines).encode("utf-8")
-    return parse_csv(data, lambda i: origins[i] if 0 <= i < len(origins) else "?", names, problems, lines[0])
+    return parse_csv(data, lambda i: origins[i] if 0 <= i < len(origins) else "?", names, problems, lines[0], keyed)
 
 
 def parse_csv(
@@ -42,13 +48,17 @@ def parse_csv(
     names: Sequence[str] | None,
     problems: ProblemLog,
     first_line: str,
+    keyed: bool = False,
 ) -> pa.Table:
     """Parse header-less CSV text into a table of strings.
 
     ``names`` fixes the expected width; without it the first line decides. A row of any other
     width is skipped and counted, with ``origin(row_index)`` (``file:line``) as its example position.
     """
-    width_names = list(names) if names is not None else list(positional_names(_first_width(first_line)))
+    extra = 1 if keyed else 0
+    width_names = list(names) if names is not None else list(positional_names(_first_width(first_line) - extra))
+    if keyed:
+        width_names = [KEY_COLUMN, *width_names]
     invalid = 0
 
     def count_invalid(row: pacsv.InvalidRow) -> str:
@@ -57,7 +67,8 @@ def parse_csv(
         return "skip"
 
     def report_invalid(row: pacsv.InvalidRow) -> str:
-        problems.wrong_width(row.actual_columns, row.expected_columns, origin((row.number or 0) - 1), row.text)
+        where = origin((row.number or 0) - 1)
+        problems.wrong_width(row.actual_columns - extra, row.expected_columns - extra, where, row.text)
         return "skip"
 
     # Parse in parallel; only when some row is bad, parse again on one thread, where pyarrow
@@ -104,14 +115,17 @@ def rows_to_table(
     origins: Sequence[str],
     names: Sequence[str] | None,
     problems: ProblemLog,
+    keys: Sequence[str] | None = None,
 ) -> pa.Table | None:
-    """Rows that are JSON arrays map by position, objects by key, scalars to a single column."""
+    """Rows that are JSON arrays map by position, objects by key, scalars to a single column.
+    ``keys``: each row's join key, kept in ``KEY_COLUMN``."""
     if not rows:
         return None
     columns: dict[str, list[str | None]] = {}
     expected = list(names) if names is not None else None
     kept = 0
-    for row, where in zip(rows, origins, strict=True):
+    kept_keys: list[str] = []
+    for i, (row, where) in enumerate(zip(rows, origins, strict=True)):
         if isinstance(row, dict):
             for key in row:
                 if key not in columns:
@@ -119,6 +133,7 @@ def rows_to_table(
             for key, values in columns.items():
                 values.append(to_text(row.get(key)))
             kept += 1
+            kept_keys.append(keys[i] if keys is not None else "")
             continue
         values_row = row if isinstance(row, list) else [row]
         if expected is None:
@@ -137,6 +152,10 @@ def rows_to_table(
             if len(values) == kept:
                 values.append(None)
         kept += 1
+        kept_keys.append(keys[i] if keys is not None else "")
     if not kept:
         return None
-    return pa.table({k: pa.array(v, type=pa.string()) for k, v in columns.items()})
+    table = {k: pa.array(v, type=pa.string()) for k, v in columns.items()}
+    if keys is not None:
+        table = {KEY_COLUMN: pa.array(kept_keys, type=pa.string()), **table}
+    return pa.table(table)

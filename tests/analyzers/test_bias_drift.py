@@ -36,7 +36,7 @@ def test_disparate_impact_is_measured_from_parity():
 
 
 def test_compare_with_the_real_violations_fixture_shape():
-    baseline = json.loads((AWS.parent / "bias" / "bias_baseline_analysis_constraints.json").read_text())
+    baseline = json.loads((AWS / "bias_baseline_analysis_constraints.json").read_text())
     current = json.loads(json.dumps(baseline))
     entry = current["post_training_bias_metrics"]["facets"]
     facet = next(iter(entry))
@@ -74,7 +74,7 @@ def test_join_with_duplicates_missing_labels_orphans_and_mixed_ids():
 
 
 def test_every_real_violation_satisfies_the_rule():
-    violations = json.loads((AWS.parent / "bias" / "bias_constraint_violations.json").read_text())["violations"]
+    violations = json.loads((AWS / "bias_constraint_violations.json").read_text())["violations"]
     assert len(violations) == 8
     for v in violations:
         current, baseline = (

@@ -160,3 +160,30 @@ def test_aws_json_capture_file(tmp_path, aws):
     table, problems, _ = read(tmp_path, lines, config=config)
     assert problems.total == 0
     assert table.to_pydict() == {"_c0": ["3.5", "4.0", "5.5"] * 2, "_c1": ["1.0", "2.0", "5.0"] * 2}
+
+
+def _keyed_line(inputs, output, event, inference=None):
+    record = json.loads(capture_line(inputs, output))
+    record["eventMetadata"]["eventId"] = event
+    if inference:
+        record["eventMetadata"]["inferenceId"] = inference
+    return json.dumps(record)
+
+
+@pytest.mark.parametrize("clean", [True, False], ids=["fast-path", "record-by-record"])
+def test_records_carry_their_ground_truth_key(tmp_path, clean):
+    from container.load.rows import KEY_COLUMN
+
+    lines = [_keyed_line("1,a", "0.9", "e1"), _keyed_line("2,b", "0.1", "e2", "i2"), _keyed_line("3", "0.5", "e3")]
+    if not clean:
+        lines.append("{broken")
+    path = tmp_path / "capture.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    problems = ProblemLog()
+    reader = CaptureReader(
+        parts=BOTH, names=("s", "n", "c"), config=AnalysisConfig(), window=TimeWindow(), problems=problems, with_keys=True
+    )
+    table = pa.concat_tables(list(reader.read(path)))
+    assert table.column_names == [KEY_COLUMN, "s", "n", "c"]
+    assert table.column(KEY_COLUMN).to_pylist() == ["e1", "i2"]
+    assert problems.widths == {2: 1}  # the key is never counted in a row's width

@@ -17,6 +17,7 @@ class CheckType(StrEnum):
     CATEGORICAL_VALUES = "categorical_values_check"
     NON_NEGATIVE = "is_non_negative_check"
     EXPECTATION = "expectation_check"
+    BIAS_DRIFT = "bias_drift_check"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

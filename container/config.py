@@ -61,17 +61,44 @@ class ExpectationsConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class FacetConfig:
+    name: str
+    values: tuple[Any, ...] | None  # None: one-vs-all
+
+
+@dataclass(frozen=True, slots=True)
+class BiasConfig:
+    """Clarify's analysis-config keys, plus where the labels and the baseline come from."""
+
+    label: str
+    label_values: tuple[Any, ...]
+    facets: tuple[FacetConfig, ...]
+    group_variable: str | None = None
+    predicted_label: str | None = None  # captured column with the model's output; default: the first output
+    probability_threshold: float | None = None  # scores above it are positive predictions
+    features: tuple[str, ...] | None = None  # FlipTest features; default: the numeric input columns
+    ground_truth: str | None = None  # local folder or s3:// prefix of ground-truth JSON lines
+    label_delay_hours: int = 24  # ground-truth hour folders read after the window's end
+    baseline: str | None = None  # a baseline analysis.json (ours or Clarify's), local or s3://
+    resamples: int = 100
+    confidence: float = 0.95
+    seed: int = 0
+    row_budget: int = 200_000
+
+
+@dataclass(frozen=True, slots=True)
 class AnalysisConfig:
     columns: ColumnsConfig = field(default_factory=ColumnsConfig)
     payload: PayloadConfig = field(default_factory=PayloadConfig)
     empty_window: str = "complete"  # or "fail": what a window without records does
     drift: DriftSettings | None = None  # None: AWS's L-infinity check decides drift alone
     expectations: ExpectationsConfig = field(default_factory=ExpectationsConfig)
+    bias: BiasConfig | None = None
 
 
 def parse(data: object, *, source: str) -> AnalysisConfig:
     """Validate a decoded analysis config; ``source`` says where it came from, for messages."""
-    top = _object(data, source, {"columns", "payload", "empty_window", "drift", "expectations"})
+    top = _object(data, source, {"columns", "payload", "empty_window", "drift", "expectations", "bias"})
     columns = _object(top.get("columns", {}), f"{source}: columns", {"output", "input"})
     payload = _object(
         top.get("payload", {}),
@@ -90,6 +117,7 @@ def parse(data: object, *, source: str) -> AnalysisConfig:
         empty_window=empty_window,
         drift=None if "drift" not in top else _drift(top["drift"], f"{source}: drift"),
         expectations=_expectations(top.get("expectations", {}), f"{source}: expectations"),
+        bias=None if "bias" not in top else parse_bias(top["bias"], f"{source}: bias", strict=True),
     )
 
 
@@ -185,3 +213,82 @@ def _expectations(value: object, where: str) -> ExpectationsConfig:
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ConfigError(f"The 'seed' parameter of {where} must be an integer >= 0. Got {seed!r} instead.")
     return ExpectationsConfig(suite=suite, row_budget=budget, seed=seed)
+
+
+_BIAS_KEYS = {
+    "label",
+    "label_values_or_threshold",
+    "facet",
+    "group_variable",
+    "predicted_label",
+    "probability_threshold",
+    "features",
+    "ground_truth",
+    "label_delay_hours",
+    "baseline",
+    "bootstrap",
+    "row_budget",
+}
+
+
+def parse_bias(value: object, where: str, *, strict: bool) -> BiasConfig:
+    """The ``bias`` section, or (``strict=False``) a Clarify analysis_config.json, whose other keys
+    (``methods``, ``predictor``, ``headers``...) are for Clarify's own container and are ignored."""
+    spec = (
+        _object(value, where, _BIAS_KEYS) if strict else _object(value, where, set(value) if isinstance(value, dict) else set())
+    )
+    label = spec.get("label")
+    if not isinstance(label, str) or not label:
+        raise ConfigError(f'{where}.label must name the label (ground-truth) column, e.g. "label". Got {label!r} instead.')
+    values = spec.get("label_values_or_threshold")
+    if not isinstance(values, list) or not values:
+        raise ConfigError(
+            f"{where}.label_values_or_threshold must be a non-empty list, e.g. [1] or [0.5]. Got {values!r} instead."
+        )
+    facets = spec.get("facet")
+    if not isinstance(facets, list) or not facets:
+        raise ConfigError(f'{where}.facet must be a list like [{{"name_or_index": "sex", "value_or_threshold": ["F"]}}].')
+    parsed = []
+    for i, item in enumerate(facets):
+        facet = _object(item, f"{where}.facet[{i}]", {"name_or_index", "value_or_threshold"})
+        name = facet.get("name_or_index")
+        if not isinstance(name, str) or not name:
+            raise ConfigError(f"{where}.facet[{i}].name_or_index must be a column name. Got {name!r} instead.")
+        facet_values = facet.get("value_or_threshold")
+        if facet_values is not None and (not isinstance(facet_values, list) or not facet_values):
+            raise ConfigError(f"{where}.facet[{i}].value_or_threshold must be a non-empty list or absent (one-vs-all).")
+        parsed.append(FacetConfig(name, None if facet_values is None else tuple(facet_values)))
+    boot = _object(spec.get("bootstrap", {}), f"{where}.bootstrap", {"resamples", "confidence", "seed"})
+    threshold = spec.get("probability_threshold")
+    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, int | float)):
+        raise ConfigError(f"{where}.probability_threshold must be a number such as 0.5. Got {threshold!r} instead.")
+    features = spec.get("features")
+    confidence = boot.get("confidence", 0.95)
+    if isinstance(confidence, bool) or not isinstance(confidence, int | float) or not 0 < confidence < 1:
+        raise ConfigError(f"{where}.bootstrap.confidence must be a number in (0, 1). Got {confidence!r} instead.")
+    return BiasConfig(
+        label=label,
+        label_values=tuple(values),
+        facets=tuple(parsed),
+        group_variable=_optional_text(spec.get("group_variable"), f"{where}.group_variable"),
+        predicted_label=_optional_text(spec.get("predicted_label"), f"{where}.predicted_label"),
+        probability_threshold=None if threshold is None else float(threshold),
+        features=None if features is None else (_names(features, f"{where}.features") or ()),
+        ground_truth=_optional_text(spec.get("ground_truth"), f"{where}.ground_truth"),
+        label_delay_hours=_count(spec.get("label_delay_hours", 24), f"{where}.label_delay_hours", minimum=0),
+        baseline=_optional_text(spec.get("baseline"), f"{where}.baseline"),
+        resamples=_count(boot.get("resamples", 100), f"{where}.bootstrap.resamples", minimum=0),
+        confidence=float(confidence),
+        seed=_count(boot.get("seed", 0), f"{where}.bootstrap.seed", minimum=0),
+        row_budget=_count(spec.get("row_budget", 200_000), f"{where}.row_budget", minimum=1),
+    )
+
+
+def _optional_text(value: object, where: str) -> str | None:
+    return None if value is None else _text(value, where)
+
+
+def _count(value: object, where: str, *, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigError(f"{where} must be an integer >= {minimum}. Got {value!r} instead.")
+    return value

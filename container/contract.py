@@ -33,6 +33,9 @@ END_TIME = "end_time"
 ANALYSIS_CONFIG = "analysis_config"  # ours: local path or s3:// URI of the analysis config JSON
 CLOUDWATCH_NAMESPACE = "cloudwatch_namespace"  # ours: also send the metrics with PutMetricData
 EXPECTATION_SUITE = "expectation_suite"  # ours: a Great Expectations suite, local path or s3:// URI
+GROUND_TRUTH_SOURCE = "ground_truth_source"  # ours: ground-truth JSON lines, local folder or s3:// prefix
+BIAS_CONFIG = "bias_config"  # ours: a Clarify analysis_config.json (local or s3://) for the bias step
+BIAS_REPORT_FILE = "analysis.json"  # Clarify's name for the bias report (also the bias baseline)
 
 DEFAULT_BASE_DIR = "/opt/ml"
 STATISTICS_FILE = "statistics.json"
@@ -105,6 +108,8 @@ class MonitorContract:
     analysis_config: str | None
     cloudwatch_namespace: str | None = None
     expectation_suite: str | None = None
+    ground_truth_source: str | None = None
+    bias_config: str | None = None
     is_leader: bool = True
 
     @property
@@ -163,6 +168,8 @@ def from_env(env: Mapping[str, str]) -> MonitorContract:
         analysis_config=merged.get(ANALYSIS_CONFIG) or None,
         cloudwatch_namespace=merged.get(CLOUDWATCH_NAMESPACE) or None,
         expectation_suite=merged.get(EXPECTATION_SUITE) or None,
+        ground_truth_source=merged.get(GROUND_TRUTH_SOURCE) or None,
+        bias_config=merged.get(BIAS_CONFIG) or None,
         is_leader=_is_leader(paths.resource_config),
     )
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from analyzers.constraints import Constraints
 from analyzers.drift.report import drift_findings
@@ -17,13 +19,23 @@ from analyzers.quality.suggest_suite import suggest_suite
 from analyzers.suggest import infer_type, suggest
 from analyzers.types import InferredType
 from container import config as analysis_config
-from container.config import AnalysisConfig
-from container.contract import DRIFT_REPORT_FILE, EXPECTATION_RESULTS_FILE, SUITE_FILE, FormatKind, MonitorContract
+from container.bias_step import BiasRun, check_columns, labelled_frame, read_baseline_report, run_bias
+from container.config import AnalysisConfig, BiasConfig
+from container.contract import (
+    BIAS_REPORT_FILE,
+    DRIFT_REPORT_FILE,
+    EXPECTATION_RESULTS_FILE,
+    SUITE_FILE,
+    FormatKind,
+    MonitorContract,
+)
 from container.drift_step import statistical_drift
-from container.errors import BaselineError, ClientError
+from container.errors import BaselineError, ClientError, ConfigError
 from container.expectation_step import load_suite, run_expectations, window_frame
 from container.ingest import Ingested, ingest
 from container.load.baseline import BaselineStatistics, read_constraints, read_statistics
+from container.load.ground_truth import read_labels
+from container.load.rows import KEY_COLUMN
 from container.publish import put_metric_data
 from container.remote import read_s3_text
 from container.write._json import dumps
@@ -123,18 +135,45 @@ def _positional(contract: MonitorContract) -> bool:
     return fmt.kind is FormatKind.CAPTURE or (fmt.kind is FormatKind.CSV and not fmt.header)
 
 
+def _bias_config(contract: MonitorContract, config: AnalysisConfig) -> BiasConfig | None:
+    """A Clarify analysis_config.json named by env ``bias_config`` wins over the config's ``bias``."""
+    if contract.bias_config is None:
+        return config.bias
+    source = contract.bias_config
+    text = read_s3_text(source) if source.startswith("s3://") else _read_local(Path(source))
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"bias_config {source!r} is not valid JSON ({exc.msg}, line {exc.lineno}).") from None
+    return analysis_config.parse_bias(data, f"bias_config {source}", strict=False)
+
+
 def _baseline_job(contract: MonitorContract, config: AnalysisConfig) -> Outcome:
-    data = ingest(contract, config, names=config.columns.names, types=None)
+    bias = _bias_config(contract, config)
+    data = ingest(
+        contract,
+        config,
+        names=config.columns.names,
+        types=None,
+        sample_rows=bias.row_budget if bias else None,
+        seed=bias.seed if bias else 0,
+    )
     _log_summary(contract, data)
     if not data.rows:
         return _empty(contract, config, data)
-    profiles = list(data.profiles.values())
-    inferred = {p.name: infer_type(p.types) for p in profiles}
+    # The bias config's label is ground truth: it never appears in captured data, so it is no feature.
+    profiles = [p for name, p in data.profiles.items() if bias is None or name != bias.label]
+    inferred = {p.name: infer_type(p.types) for p in data.profiles.values()}
     write_text(contract.statistics_file, dumps(statistics_document(data.rows, [(p, inferred[p.name]) for p in profiles])))
-    constraints = suggest(profiles, inferred)
+    constraints = suggest(profiles, {p.name: inferred[p.name] for p in profiles})
     write_text(contract.constraints_file, dumps(constraints_document(constraints)))
     suite = suggest_suite(list(zip(profiles, constraints.features, strict=True)), name="suggested-from-baseline")
     write_text(contract.output_path / SUITE_FILE, dumps(suite))
+    if bias is not None:
+        frame = window_frame(data.sample.table if data.sample else None, inferred)
+        labelled, _ = labelled_frame(frame, None, bias)
+        report = run_bias(labelled, bias, bias.predicted_label, None).report
+        write_text(contract.output_path / BIAS_REPORT_FILE, dumps(report))
     return Outcome("Completed: Job completed successfully with no violations." + _bad_note(data))
 
 
@@ -142,8 +181,22 @@ def _monitoring_job(contract: MonitorContract, config: AnalysisConfig, baseline:
     names = config.columns.names or (baseline.names if _positional(contract) else None)
     types = {name: baseline.inferred_type(name) for name in baseline.names}
     suite = load_suite(contract, config, list(baseline.names))  # checked before any data is read
-    budget = config.expectations.row_budget if suite is not None else None
-    data = ingest(contract, config, names=names, types=types, sample_rows=budget, seed=config.expectations.seed)
+    bias = _bias_config(contract, config)
+    predicted = _predicted_column(contract, config, baseline, bias)
+    bias_baseline = None
+    if bias is not None:
+        check_columns(bias, list(baseline.names), predicted)
+        bias_baseline = read_baseline_report(bias.baseline) if bias.baseline else None
+    budgets = [config.expectations.row_budget if suite is not None else 0, bias.row_budget if bias else 0]
+    data = ingest(
+        contract,
+        config,
+        names=names,
+        types=types,
+        sample_rows=max(budgets) or None,
+        seed=config.expectations.seed,
+        record_keys=bias is not None and contract.dataset_format.kind is FormatKind.CAPTURE,
+    )
     _log_summary(contract, data)
     if not data.rows and not data.problems.widths:
         return _empty(contract, config, data)
@@ -166,18 +219,56 @@ def _monitoring_job(contract: MonitorContract, config: AnalysisConfig, baseline:
         expectations = run_expectations(suite, window_frame(sample, types), data.rows, config.expectations.seed)
         write_text(contract.output_path / EXPECTATION_RESULTS_FILE, dumps(expectations.result))
         findings += expectations.findings
+    bias_run = None
+    if bias is not None:
+        bias_run = _bias(contract, bias, data, types, predicted, bias_baseline)
+        write_text(contract.output_path / BIAS_REPORT_FILE, dumps(bias_run.report))
+        findings += bias_run.findings
     features = [(data.profiles[name], baseline.inferred_type(name)) for name in baseline.names if name in data.profiles]
     write_text(contract.statistics_file, dumps(statistics_document(data.rows, features)))
     document = violations_document(findings)
     write_text(contract.violations_file, dumps(document))
-    extra_metrics = expectations.metrics if expectations else []
-    note = (
-        _bad_note(data) + (expectations.note if expectations else "") + _metrics(contract, results, verdicts, data, extra_metrics)
-    )
+    extra_metrics = (expectations.metrics if expectations else []) + (bias_run.metrics if bias_run else [])
+    note = _bad_note(data) + (expectations.note if expectations else "") + (bias_run.note if bias_run else "")
+    note += _metrics(contract, results, verdicts, data, extra_metrics)
     count = len(document["violations"])
     if count:
         return Outcome(f"CompletedWithViolations: Job completed successfully with {count} violations." + note, count)
     return Outcome("Completed: Job completed successfully with no violations." + note)
+
+
+def _bias(
+    contract: MonitorContract,
+    bias: BiasConfig,
+    data: Ingested,
+    types: dict[str, InferredType],
+    predicted: str | None,
+    baseline_report: dict[str, Any] | None,
+) -> BiasRun:
+    source = contract.ground_truth_source or bias.ground_truth
+    if source is None:
+        raise ConfigError(
+            "bias monitoring needs ground truth: set env ground_truth_source (or bias.ground_truth) to the labels' "
+            "folder or s3:// prefix."
+        )
+    labels = read_labels(source, contract.start_time, contract.end_time, bias.label_delay_hours, data.problems)
+    frame = window_frame(data.sample.table if data.sample else None, types)
+    if KEY_COLUMN not in frame:
+        raise ConfigError("bias monitoring joins ground truth to endpoint capture; dataset_format must be sagemakerCaptureJson.")
+    labelled, note = labelled_frame(frame, labels, bias)
+    run = run_bias(labelled, bias, predicted, baseline_report)
+    return BiasRun(run.report, run.findings, run.metrics, note)
+
+
+def _predicted_column(
+    contract: MonitorContract, config: AnalysisConfig, baseline: Baseline, bias: BiasConfig | None
+) -> str | None:
+    if bias is None:
+        return None
+    if bias.predicted_label is not None:
+        return bias.predicted_label
+    outputs = sorted(_predictions(contract, config, baseline), key=list(baseline.names).index)
+    return outputs[0] if outputs else None
 
 
 def _predictions(contract: MonitorContract, config: AnalysisConfig, baseline: Baseline) -> set[str]:

@@ -124,13 +124,13 @@ class CaptureReader:
             self.records_kept += 1
             key = record.eventMetadata.key if record.eventMetadata else ""
             if all(kind == "csv" for kind, _, _ in texts):
-                prefix = _csv_field(key) + "," if self.with_keys else ""
-                _append_csv(texts, where, csv_lines, csv_origins, self.problems, prefix)
+                _append_csv(texts, where, csv_lines, csv_origins, self.problems, key if self.with_keys else None)
             else:
-                for row in self._json_rows(texts, where):
+                record_rows = self._json_rows(texts, where)
+                for i, row in enumerate(record_rows):
                     rows.append(row)
                     row_origins.append(where)
-                    row_keys.append(key)
+                    row_keys.append(row_key(key, i, len(record_rows)))
         for table in (
             parse_csv_lines(csv_lines, csv_origins, self.names, self.problems, self.with_keys),
             rows_to_table(rows, row_origins, self.names, self.problems, row_keys if self.with_keys else None),
@@ -201,6 +201,15 @@ def _decode_payload(payload: _Payload) -> tuple[str, str] | str:
     return f"has unknown encoding {payload.encoding!r}"
 
 
+def row_key(key: str, index: int, rows: int) -> str:
+    """The join key of row ``index`` of a record holding ``rows`` rows: ``key#index`` in a batch.
+
+    >>> row_key("e1", 0, 1), row_key("e1", 2, 3)
+    ('e1', 'e1#2')
+    """
+    return key if rows == 1 else f"{key}#{index}"
+
+
 def _csv_field(text: str) -> str:
     return text if not any(c in text for c in ',"\n\r') else '"' + text.replace('"', '""') + '"'
 
@@ -211,18 +220,19 @@ def _append_csv(
     lines: list[str],
     origins: list[str],
     problems: ProblemLog,
-    prefix: str = "",
+    key: str | None = None,
 ) -> None:
     stripped = [text.rstrip("\r\n") for _, _, text in texts]
     if not any("\n" in s for s in stripped):
-        lines.append(prefix + ",".join(stripped))
+        lines.append(("" if key is None else _csv_field(key) + ",") + ",".join(stripped))
         origins.append(where)
         return
     split = [s.replace("\r\n", "\n").split("\n") for s in stripped]
     if len({len(rows) for rows in split}) != 1:
         problems.add("records whose output and input hold different numbers of rows", where)
         return
-    for row in zip(*split, strict=True):
+    for i, row in enumerate(zip(*split, strict=True)):
+        prefix = "" if key is None else _csv_field(row_key(key, i, len(split[0]))) + ","
         lines.append(prefix + ",".join(row))
         origins.append(where)
 

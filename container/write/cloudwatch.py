@@ -28,6 +28,7 @@ class Metric:
     name: str
     value: float | None = None
     statistics: tuple[tuple[str, float], ...] | None = None
+    dimensions: tuple[tuple[str, str], ...] = ()  # added to the job's dimensions (bias metrics)
 
 
 def feature_metrics(results: list[FeatureResult], window: dict[str, FeatureProfile]) -> list[Metric]:
@@ -83,7 +84,8 @@ def records(metrics: list[Metric], when: datetime, dims: list[dict[str, str]]) -
     stamp = f"{when:%Y-%m-%dT%H:%M:%SZ}"
     out = []
     for metric in metrics:
-        record: dict[str, Any] = {"MetricName": metric.name[:MAX_NAME], "Timestamp": stamp, "Dimensions": dims}
+        extra = [{"Name": k, "Value": str(v)[:MAX_DIMENSION_VALUE]} for k, v in metric.dimensions]
+        record: dict[str, Any] = {"MetricName": metric.name[:MAX_NAME], "Timestamp": stamp, "Dimensions": dims + extra}
         if metric.statistics is not None:
             record["StatisticValues"] = dict(metric.statistics)
         else:

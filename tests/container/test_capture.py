@@ -187,3 +187,31 @@ def test_records_carry_their_ground_truth_key(tmp_path, clean):
     assert table.column_names == [KEY_COLUMN, "s", "n", "c"]
     assert table.column(KEY_COLUMN).to_pylist() == ["e1", "i2"]
     assert problems.widths == {2: 1}  # the key is never counted in a row's width
+
+
+def test_merged_records_join_row_by_row(tmp_path, aws):
+    """AWS's merge job writes capture and labels in one record; a batch record has one label per row."""
+    from analyzers.bias.ground_truth import join
+    from container.load.ground_truth import read_labels
+    from container.load.rows import KEY_COLUMN
+
+    merged = json.loads((aws / "merged_record_endpoint.json").read_text())
+    path = tmp_path / "merged.jsonl"
+    path.write_text(json.dumps(merged) + "\n")
+    config = parse(
+        {
+            "columns": {"input": [f"f{i}" for i in range(14)]},
+            "payload": {"input_records": "instances", "input_record": "features", "output_records": "predictions"},
+        },
+        source="t",
+    )
+    problems = ProblemLog()
+    reader = CaptureReader(parts=BOTH, names=None, config=config, window=TimeWindow(), problems=problems, with_keys=True)
+    table = pa.concat_tables(list(reader.read(path)))
+    labels = read_labels(str(tmp_path), None, None, 0, problems)
+    assert problems.total == 0
+    keys = table.column(KEY_COLUMN).to_pylist()
+    assert len(keys) == 334 and keys[:2] == ["7#0", "7#1"]  # inferenceId "7", rows 0 and 1
+    result = join(keys, labels.keys, labels.values)
+    expected = [str(row["label"]) for row in json.loads(merged["groundTruthData"]["data"])["instances"]]
+    assert result.matched == 334 and list(result.labels) == expected

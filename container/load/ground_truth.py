@@ -1,0 +1,149 @@
+"""Reading ground-truth labels (CONTRACT §5.3): JSON lines with ``groundTruthData`` and
+``eventMetadata.eventId``, from a local folder or an ``s3://`` prefix laid out by hour
+(``<prefix>/yyyy/mm/dd/hh/...``). From S3 only the hour folders the window needs are listed: the
+window's hours plus ``label_delay_hours`` after it, since labels arrive later than predictions.
+Merged records (what AWS's merge job writes) are read the same way.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import msgspec
+
+from container.errors import ContractError
+from container.load.capture import row_key
+from container.load.discover import discover_files
+from container.load.problems import ProblemLog
+
+
+class _Data(msgspec.Struct):
+    data: str | None = None
+    encoding: str | None = None
+
+
+class _Meta(msgspec.Struct):
+    eventId: str | None = None  # noqa: N815 - the record's own field names
+    inferenceId: str | None = None  # noqa: N815
+
+
+class _Label(msgspec.Struct):
+    groundTruthData: _Data | None = None  # noqa: N815
+    eventMetadata: _Meta | None = None  # noqa: N815
+
+
+_DECODER = msgspec.json.Decoder(_Label)
+
+
+@dataclass(slots=True)
+class Labels:
+    """Label texts in the order read (a later upload of the same key wins in the join)."""
+
+    keys: list[str] = field(default_factory=list)
+    values: list[str] = field(default_factory=list)
+    files: int = 0
+
+
+def read_labels(source: str, start: datetime | None, end: datetime | None, delay_hours: int, problems: ProblemLog) -> Labels:
+    labels = Labels()
+    for name, data in _sources(source, start, end, delay_hours):
+        labels.files += 1
+        for number, line in enumerate(data.split(b"\n"), start=1):
+            if not line.strip():
+                continue
+            where = f"{name}:{number}"
+            try:
+                record = _DECODER.decode(line)
+            except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
+                problems.add("malformed ground-truth lines", where, line)
+                continue
+            meta, truth = record.eventMetadata, record.groundTruthData
+            key = (meta.inferenceId or meta.eventId) if meta else None
+            values = _values(truth) if truth else []
+            if not key or not values:
+                problems.add("ground-truth records without eventMetadata.eventId or a readable label", where, line)
+                continue
+            for i, value in enumerate(values):
+                labels.keys.append(row_key(key, i, len(values)))
+                labels.values.append(value)
+    return labels
+
+
+def _values(truth: _Data) -> list[str]:
+    """The labels of one record: one per row (a batch record holds several, in row order)."""
+    data = truth.data
+    if data is None:
+        return []
+    encoding = (truth.encoding or "CSV").upper()
+    if encoding == "BASE64":
+        try:
+            data = base64.b64decode(data, validate=True).decode("utf-8")
+        except (binascii.Error, ValueError):
+            return []
+    if encoding != "JSON":
+        return [line.split(",")[0] for line in data.strip().splitlines() if line.strip()]
+    try:
+        value = msgspec.json.decode(data)
+    except msgspec.DecodeError:
+        return []
+    if isinstance(value, dict) and len(value) == 1 and isinstance(next(iter(value.values())), list):
+        value = next(iter(value.values()))  # a wrapper such as {"instances": [...]}
+    rows = value if isinstance(value, list) else [value]
+    return [_label(row) for row in rows if _label(row) is not None]  # type: ignore[misc]
+
+
+def _label(row: object) -> str | None:
+    if isinstance(row, dict):
+        row = row.get("label", next(iter(row.values()), None))
+    return None if row is None else str(row)
+
+
+def _sources(source: str, start: datetime | None, end: datetime | None, delay_hours: int) -> Iterator[tuple[str, bytes]]:
+    if not source.startswith("s3://"):
+        root = Path(source)
+        if not root.exists():
+            raise ContractError(f"ground_truth_source={source!r} does not exist; mount the labels there or fix the path.")
+        for path in discover_files(root):
+            yield path.name, path.read_bytes()
+        return
+    yield from _s3_objects(source, start, end, delay_hours)
+
+
+def hour_prefixes(prefix: str, start: datetime, end: datetime, delay_hours: int) -> list[str]:
+    """``prefix/yyyy/mm/dd/hh/`` for every hour from the window's start to ``delay_hours`` past its end.
+
+    >>> from datetime import UTC
+    >>> hour_prefixes("gt", datetime(2024, 1, 19, 19, tzinfo=UTC), datetime(2024, 1, 19, 20, tzinfo=UTC), 1)
+    ['gt/2024/01/19/19/', 'gt/2024/01/19/20/']
+    """
+    hour = start.replace(minute=0, second=0, microsecond=0)
+    last = end + timedelta(hours=delay_hours)
+    out = []
+    while hour < last:
+        out.append(f"{prefix.rstrip('/')}/{hour:%Y/%m/%d/%H}/")
+        hour += timedelta(hours=1)
+    return out
+
+
+def _s3_objects(uri: str, start: datetime | None, end: datetime | None, delay_hours: int) -> Iterator[tuple[str, bytes]]:
+    import boto3  # imported here: only runs that read labels from S3 need it
+    import botocore.exceptions
+
+    bucket, _, prefix = uri.removeprefix("s3://").partition("/")
+    if start is None or end is None:
+        raise ContractError("ground truth from S3 needs start_time and end_time, to list only the hours the window needs.")
+    s3 = boto3.client("s3")
+    try:
+        for hour in hour_prefixes(prefix, start, end, delay_hours):
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=hour):
+                for item in page.get("Contents", []):
+                    yield item["Key"], s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+        raise ContractError(
+            f"ground truth under {uri!r} cannot be read from S3 ({str(exc)[:120]}); check the URI and role."
+        ) from None

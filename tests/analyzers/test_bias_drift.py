@@ -82,3 +82,22 @@ def test_every_real_violation_satisfies_the_rule():
             for x in v["description"].replace("Metric value ", "").split(" doesn't meet the baseline constraint requirement ")
         )
         assert violates(v["metric_name"], current, baseline, None), v
+
+
+def test_infinite_bias_metrics_are_published_as_clarify_does():
+    from container.bias_step import CLOUDWATCH_INFINITY, _metrics
+
+    entry = {
+        "value_or_threshold": "F",
+        "metrics": [
+            {"name": "DI", "value": "Infinity"},
+            {"name": "TE", "value": "-Infinity"},
+            {"name": "CDDPL", "value": None, "error": "x"},
+        ],
+    }
+    stage = {"label": "y", "label_value_or_threshold": "1", "facets": {"sex": [entry]}}
+    report = {"pre_training_bias_metrics": {**stage, "facets": {}}, "post_training_bias_metrics": stage}
+    assert [(m.name, m.value) for m in _metrics(report)] == [
+        ("bias_metric_DI", CLOUDWATCH_INFINITY),
+        ("bias_metric_TE", -CLOUDWATCH_INFINITY),
+    ]

@@ -109,6 +109,7 @@ class MonitorContract:
     cloudwatch_namespace: str | None = None
     expectation_suite: str | None = None
     ground_truth_source: str | None = None
+    dataset_uri: str | None = None  # dataset_source given as an s3:// prefix: read straight from S3
     bias_config: str | None = None
     is_leader: bool = True
 
@@ -157,6 +158,7 @@ def from_env(env: Mapping[str, str]) -> MonitorContract:
         paths=paths,
         dataset_format=parse_dataset_format(merged.get(DATASET_FORMAT), baseline_job=is_baseline),
         dataset_source=Path(merged.get(DATASET_SOURCE) or paths.default_dataset_source),
+        dataset_uri=merged[DATASET_SOURCE] if merged.get(DATASET_SOURCE, "").startswith("s3://") else None,
         output_path=Path(merged.get(OUTPUT_PATH) or paths.default_output_path),
         baseline_statistics=_optional_path(merged.get(BASELINE_STATISTICS)),
         baseline_constraints=_optional_path(merged.get(BASELINE_CONSTRAINTS)),

@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -29,6 +30,7 @@ from container.load.columns import normalise
 from container.load.discover import discover_files
 from container.load.problems import ProblemLog
 from container.load.rows import KEY_COLUMN
+from container.load.s3_window import fetch
 from container.load.tabular import CsvReader, JsonReader, ParquetReader
 from container.load.window import TimeWindow
 from container.sample import RowSample
@@ -111,6 +113,12 @@ def ingest(
     read files with (None: one per CPU on large windows); it never changes the result.
     ``sample_rows``: also keep a seeded uniform sample of at most this many rows; ``record_keys``: the
     sample also holds each captured record's ground-truth join key."""
+    if contract.dataset_uri is not None:
+        with tempfile.TemporaryDirectory(prefix="window-") as local:
+            fetched = fetch(contract.dataset_uri, contract.start_time, contract.end_time, Path(local))
+            log.info("Fetched %d object(s) of the window from %s", fetched, contract.dataset_uri)
+            local_contract = replace(contract, dataset_source=Path(local), dataset_uri=None)
+            return ingest(local_contract, config, names, types, workers, sample_rows, seed, record_keys)
     files = discover_files(contract.dataset_source)
     job = _Job(contract, config, names, types, sample_rows, seed, record_keys)
     workers = workers or _workers(files)

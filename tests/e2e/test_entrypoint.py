@@ -259,3 +259,22 @@ def test_empty_window_with_only_a_start_time(sample, baseline, tmp_path):
     result = monitor(tmp_path, sample, baseline, start_time="2030-01-01T00:00:00Z", end_time="")
     assert result.returncode == 0, result.stdout
     assert message(tmp_path).startswith("Completed: No records to analyse in the window [2030-01-01T00:00:00Z, ...)")
+
+
+def test_window_read_straight_from_s3_matches_local_disk(sample, baseline, tmp_path, aws_env):
+    from tests.conftest import moto_client
+
+    s3 = moto_client("s3", aws_env)
+    s3.create_bucket(Bucket="capture")
+    for path in (sample / "capture").rglob("*.jsonl"):
+        s3.upload_file(str(path), "capture", "datacapture/" + str(path.relative_to(sample / "capture")))
+    far = "datacapture/churn-endpoint/AllTraffic/2024/03/01/00/elsewhere.jsonl"  # outside the window: never fetched
+    s3.put_object(Bucket="capture", Key=far, Body=b"{not even json}\n")
+    local, remote = tmp_path / "local", tmp_path / "remote"
+    assert monitor(local, sample, baseline).returncode == 0
+    result = monitor(remote, sample, baseline, dataset_source="s3://capture/datacapture", **aws_env)
+    assert result.returncode == 0, result.stdout
+    assert "Fetched 4 object(s) of the window" in result.stdout
+    for name in ("statistics.json", "constraint_violations.json"):
+        assert (local / "processing" / "output" / name).read_bytes() == (remote / "processing" / "output" / name).read_bytes()
+    assert message(local) == message(remote)

@@ -1,0 +1,74 @@
+"""Reading a window straight from S3 when ``dataset_source`` is an ``s3://`` prefix (runs without
+Model Monitor, which would otherwise download the capture for us).
+
+Endpoint capture is laid out ``<prefix>/<endpoint>/<variant>/yyyy/mm/dd/hh/*.jsonl`` (CONTRACT §5.1):
+only the hour folders the window covers are listed and fetched, below however many name levels the
+prefix leaves. Without a window, or when no hour folders exist (batch data), everything under the
+prefix is fetched. Files go to a private temporary folder that the caller removes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from container.errors import ContractError
+
+_YEAR = re.compile(r"^\d{4}/$")
+MAX_NAME_LEVELS = 3  # endpoint / variant / year at most between the prefix and the hour folders
+
+
+def window_hours(start: datetime, end: datetime) -> list[str]:
+    """``yyyy/mm/dd/hh/`` for every hour that overlaps ``[start, end)``.
+
+    >>> from datetime import UTC
+    >>> window_hours(datetime(2024, 1, 19, 19, 30, tzinfo=UTC), datetime(2024, 1, 19, 21, tzinfo=UTC))
+    ['2024/01/19/19/', '2024/01/19/20/']
+    """
+    hour = start.replace(minute=0, second=0, microsecond=0)
+    out = []
+    while hour < end:
+        out.append(f"{hour:%Y/%m/%d/%H}/")
+        hour += timedelta(hours=1)
+    return out
+
+
+def fetch(uri: str, start: datetime | None, end: datetime | None, dest: Path) -> int:
+    """Download the window's objects under ``uri`` into ``dest``; the number of objects fetched."""
+    import boto3  # imported here: only runs that read S3 directly need it
+    import botocore.exceptions
+
+    bucket, _, prefix = uri.removeprefix("s3://").partition("/")
+    prefix = prefix if not prefix or prefix.endswith("/") else prefix + "/"
+    s3 = boto3.client("s3")
+    try:
+        roots = _hour_roots(s3, bucket, prefix) if start is not None and end is not None else []
+        prefixes = [root + hour for root in roots for hour in window_hours(start, end)] if roots else [prefix]  # type: ignore[arg-type]
+        count = 0
+        for key_prefix in prefixes:
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=key_prefix):
+                for item in page.get("Contents", []):
+                    target = dest / item["Key"][len(prefix) :]
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    s3.download_file(bucket, item["Key"], str(target))
+                    count += 1
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+        raise ContractError(
+            f"dataset_source={uri!r} cannot be read from S3 ({str(exc)[:120]}); check the URI and role."
+        ) from None
+    return count
+
+
+def _hour_roots(s3, bucket: str, prefix: str, depth: int = 0) -> list[str]:  # type: ignore[no-untyped-def]
+    """Prefixes whose children are year folders (the level where ``yyyy/mm/dd/hh/`` starts)."""
+    children = [
+        p["Prefix"][len(prefix) :]
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix, Delimiter="/")
+        for p in page.get("CommonPrefixes", [])
+    ]
+    if any(_YEAR.match(child) for child in children):
+        return [prefix]
+    if depth >= MAX_NAME_LEVELS:
+        return []
+    return [root for child in children for root in _hour_roots(s3, bucket, prefix + child, depth + 1)]

@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
@@ -34,6 +34,8 @@ ANALYSIS_CONFIG = "analysis_config"  # ours: local path or s3:// URI of the anal
 CLOUDWATCH_NAMESPACE = "cloudwatch_namespace"  # ours: also send the metrics with PutMetricData
 EXPECTATION_SUITE = "expectation_suite"  # ours: a Great Expectations suite, local path or s3:// URI
 GROUND_TRUTH_SOURCE = "ground_truth_source"  # ours: ground-truth JSON lines, local folder or s3:// prefix
+ANALYSIS_WINDOW = "analysis_window"  # ours: ISO-8601 duration; start_time = end_time - it (scheduled jobs)
+REPORT_S3_URI = "report_s3_uri"  # ours: also upload the outputs to <uri>/yyyy/mm/dd/hh/ (hour of end_time)
 BIAS_CONFIG = "bias_config"  # ours: a Clarify analysis_config.json (local or s3://) for the bias step
 BIAS_REPORT_FILE = "analysis.json"  # Clarify's name for the bias report (also the bias baseline)
 
@@ -110,6 +112,7 @@ class MonitorContract:
     expectation_suite: str | None = None
     ground_truth_source: str | None = None
     dataset_uri: str | None = None  # dataset_source given as an s3:// prefix: read straight from S3
+    report_s3_uri: str | None = None
     bias_config: str | None = None
     is_leader: bool = True
 
@@ -146,6 +149,8 @@ def from_env(env: Mapping[str, str]) -> MonitorContract:
     is_baseline = not (merged.get(BASELINE_STATISTICS) or merged.get(BASELINE_CONSTRAINTS))
     start = _parse_time(merged, START_TIME)
     end = _parse_time(merged, END_TIME)
+    if start is None and end is not None and merged.get(ANALYSIS_WINDOW):
+        start = end - _duration(merged[ANALYSIS_WINDOW])
     if start and end and start >= end:
         raise ContractError(
             f"{START_TIME}={merged[START_TIME]!r} is not before {END_TIME}={merged[END_TIME]!r}; "
@@ -172,6 +177,7 @@ def from_env(env: Mapping[str, str]) -> MonitorContract:
         expectation_suite=merged.get(EXPECTATION_SUITE) or None,
         ground_truth_source=merged.get(GROUND_TRUTH_SOURCE) or None,
         bias_config=merged.get(BIAS_CONFIG) or None,
+        report_s3_uri=merged.get(REPORT_S3_URI) or None,
         is_leader=_is_leader(paths.resource_config),
     )
 
@@ -233,6 +239,22 @@ def _parse_time(env: Mapping[str, str], name: str) -> datetime | None:
     except ValueError:
         raise ContractError(f"{name}={raw!r} is not an ISO-8601 time; use the form 2024-01-19T19:00:00Z.") from None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
+
+
+def _duration(raw: str) -> timedelta:
+    """An ISO-8601 duration of days, hours and minutes (``PT1H``, ``P1D``, ``PT30M``).
+
+    >>> _duration("PT1H"), _duration("P1DT2H")
+    (datetime.timedelta(seconds=3600), datetime.timedelta(days=1, seconds=7200))
+    """
+    match = _DURATION.match(raw.strip())
+    if not match or not any(match.groups()):
+        raise ContractError(f"{ANALYSIS_WINDOW}={raw!r} is not an ISO-8601 duration such as PT1H or P1D.")
+    days, hours, minutes = (int(g or 0) for g in match.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes)
 
 
 def _optional_path(raw: str | None) -> Path | None:

@@ -44,6 +44,7 @@ from container.write.cloudwatch import Metric, dimensions, drift_metrics, featur
 from container.write.constraints import constraints_document
 from container.write.drift_report import drift_report_document
 from container.write.statistics import statistics_document
+from container.write.upload import upload_reports
 from container.write.violations import violations_document
 
 log = logging.getLogger(__name__)
@@ -95,8 +96,15 @@ def run(contract: MonitorContract) -> Outcome:
     baseline, embedded_config = _read_baseline(contract)
     config = _read_config(contract, embedded_config)
     if contract.is_baseline_job:
-        return _baseline_job(contract, config)
-    return _monitoring_job(contract, config, baseline)
+        outcome = _baseline_job(contract, config)
+    else:
+        outcome = _monitoring_job(contract, config, baseline)
+    if contract.report_s3_uri is None:
+        return outcome
+    when = contract.end_time or datetime.now(UTC)
+    files = sorted(p for p in contract.output_path.glob("*.json") if p.is_file())
+    failure = upload_reports(contract.report_s3_uri, when, files)
+    return outcome if failure is None else Outcome(outcome.message + " " + failure, outcome.violations)
 
 
 def _read_baseline(contract: MonitorContract) -> tuple[Baseline, object]:

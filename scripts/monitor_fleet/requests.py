@@ -1,0 +1,190 @@
+"""The AWS requests a fleet entry needs, as plain dicts (pure: no client, no call).
+
+Without Model Monitor the image runs as a Processing job started by an EventBridge Scheduler schedule
+(universal target ``sagemaker:createProcessingJob``): the window ends at the scheduled time
+(``<aws.scheduler.scheduled-time>``) and lasts ``analysis_window``; the capture is read straight from
+S3, metrics are published by the container, and reports land under ``<reports>/<endpoint>/<schedule>/
+yyyy/mm/dd/hh/``. With Model Monitor, a monitoring schedule runs the same image.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from monitor_fleet.spec import Endpoint, Fleet
+
+PROCESSING_TARGET = "arn:aws:scheduler:::aws-sdk:sagemaker:createProcessingJob"
+MODEL_MONITOR_NAMESPACE = "aws/sagemaker/Endpoints/data-metrics"
+CAPTURE_FORMAT = '{"sagemakerCaptureJson": {"captureIndexNames": ["endpointInput", "endpointOutput"]}}'
+BASELINE_DIR = "/opt/ml/processing/baseline"
+
+
+def schedule_name(endpoint: Endpoint) -> str:
+    return f"monitor-{endpoint.name}"[:64]
+
+
+def alarm_name(endpoint: Endpoint, feature: str) -> str:
+    return f"monitor-{endpoint.name}-drift-{feature}"[:255]
+
+
+def rule_name(endpoint: Endpoint) -> str:
+    return f"monitor-{endpoint.name}-retrain"[:64]
+
+
+def namespace(fleet: Fleet, endpoint: Endpoint) -> str:
+    return MODEL_MONITOR_NAMESPACE if endpoint.use_model_monitor else fleet.cloudwatch_namespace
+
+
+def _environment(fleet: Fleet, endpoint: Endpoint) -> dict[str, str]:
+    env = {"sagemaker_endpoint_name": endpoint.name, "sagemaker_monitoring_schedule_name": schedule_name(endpoint)}
+    if endpoint.analysis_config:
+        env["analysis_config"] = endpoint.analysis_config
+    if not endpoint.use_model_monitor:
+        env |= {
+            "dataset_format": CAPTURE_FORMAT,
+            "dataset_source": endpoint.capture_s3_uri,
+            "output_path": "/opt/ml/processing/output",
+            "baseline_statistics": f"{BASELINE_DIR}/stats/statistics.json",
+            "baseline_constraints": f"{BASELINE_DIR}/constraints/constraints.json",
+            "end_time": "<aws.scheduler.scheduled-time>",
+            "analysis_window": endpoint.analysis_window,
+            "publish_cloudwatch_metrics": "Disabled",
+            "cloudwatch_namespace": fleet.cloudwatch_namespace,
+            "report_s3_uri": f"{fleet.reports_s3_uri}/{endpoint.name}/{schedule_name(endpoint)}",
+        }
+    return env
+
+
+def processing_job(fleet: Fleet, endpoint: Endpoint) -> dict[str, Any]:
+    """The CreateProcessingJob request the schedule sends (scheduler placeholders unresolved)."""
+
+    def baseline_input(name: str, uri: str, folder: str) -> dict[str, Any]:
+        return {
+            "InputName": name,
+            "S3Input": {"S3Uri": uri, "LocalPath": f"{BASELINE_DIR}/{folder}", "S3DataType": "S3Prefix", "S3InputMode": "File"},
+        }
+
+    return {
+        "ProcessingJobName": "<aws.scheduler.execution-id>",
+        "AppSpecification": {"ImageUri": fleet.image_uri},
+        "ProcessingResources": {
+            "ClusterConfig": {
+                "InstanceCount": endpoint.instance_count,
+                "InstanceType": endpoint.instance_type,
+                "VolumeSizeInGB": endpoint.volume_size_gb,
+            }
+        },
+        "StoppingCondition": {"MaxRuntimeInSeconds": endpoint.max_runtime_seconds},
+        "RoleArn": fleet.role_arn,
+        "Environment": _environment(fleet, endpoint),
+        "ProcessingInputs": [
+            baseline_input("baseline-statistics", endpoint.statistics, "stats"),
+            baseline_input("baseline-constraints", endpoint.constraints, "constraints"),
+        ],
+    }
+
+
+def scheduler_schedule(fleet: Fleet, endpoint: Endpoint) -> dict[str, Any]:
+    return {
+        "Name": schedule_name(endpoint),
+        "ScheduleExpression": endpoint.schedule,
+        "FlexibleTimeWindow": {"Mode": "OFF"},
+        "State": "ENABLED",
+        "Description": f"sagemaker-monitor for endpoint {endpoint.name}",
+        "Target": {
+            "Arn": PROCESSING_TARGET,
+            "RoleArn": fleet.role_arn,
+            "Input": json.dumps(processing_job(fleet, endpoint), sort_keys=True),
+        },
+    }
+
+
+def monitoring_schedule(fleet: Fleet, endpoint: Endpoint) -> dict[str, Any]:
+    """CreateMonitoringSchedule / UpdateMonitoringSchedule (CONTRACT §7.2)."""
+    return {
+        "MonitoringScheduleName": schedule_name(endpoint),
+        "MonitoringScheduleConfig": {
+            "ScheduleConfig": {"ScheduleExpression": endpoint.schedule},
+            "MonitoringJobDefinition": {
+                "BaselineConfig": {
+                    "ConstraintsResource": {"S3Uri": endpoint.constraints},
+                    "StatisticsResource": {"S3Uri": endpoint.statistics},
+                },
+                "MonitoringInputs": [
+                    {"EndpointInput": {"EndpointName": endpoint.name, "LocalPath": "/opt/ml/processing/input/endpoint"}}
+                ],
+                "MonitoringOutputConfig": {
+                    "MonitoringOutputs": [
+                        {
+                            "S3Output": {
+                                "S3Uri": fleet.reports_s3_uri,
+                                "LocalPath": "/opt/ml/processing/output",
+                                "S3UploadMode": "EndOfJob",
+                            }
+                        }
+                    ]
+                },
+                "MonitoringResources": {
+                    "ClusterConfig": {
+                        "InstanceCount": endpoint.instance_count,
+                        "InstanceType": endpoint.instance_type,
+                        "VolumeSizeInGB": endpoint.volume_size_gb,
+                    }
+                },
+                "MonitoringAppSpecification": {"ImageUri": fleet.image_uri},
+                "StoppingCondition": {"MaxRuntimeInSeconds": endpoint.max_runtime_seconds},
+                "Environment": _environment(fleet, endpoint),
+                "RoleArn": fleet.role_arn,
+            },
+        },
+    }
+
+
+def drift_alarms(fleet: Fleet, endpoint: Endpoint, topic_arn: str) -> list[dict[str, Any]]:
+    dims = [{"Name": "Endpoint", "Value": endpoint.name}, {"Name": "MonitoringSchedule", "Value": schedule_name(endpoint)}]
+    return [
+        {
+            "AlarmName": alarm_name(endpoint, feature),
+            "AlarmDescription": f"Drift of {feature} on {endpoint.name} (sagemaker-monitor)",
+            "Namespace": namespace(fleet, endpoint),
+            "MetricName": f"feature_baseline_drift_{feature}",
+            "Dimensions": dims,
+            "Statistic": "Maximum",
+            "Period": 3600,
+            "EvaluationPeriods": 1,
+            "Threshold": endpoint.alarms.drift_threshold,
+            "ComparisonOperator": "GreaterThanThreshold",
+            "TreatMissingData": "notBreaching",
+            "AlarmActions": [topic_arn],
+        }
+        for feature in endpoint.alarms.drift_features
+    ]
+
+
+def retrain_rule(fleet: Fleet, endpoint: Endpoint, region: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """An EventBridge rule on the endpoint's alarms going to ALARM, starting the retraining pipeline."""
+    if endpoint.retrain_pipeline is None:
+        return None
+    account = fleet.role_arn.split(":")[4]
+    pattern = {
+        "source": ["aws.cloudwatch"],
+        "detail-type": ["CloudWatch Alarm State Change"],
+        "detail": {
+            "alarmName": [alarm_name(endpoint, f) for f in endpoint.alarms.drift_features],
+            "state": {"value": ["ALARM"]},
+        },
+    }
+    rule = {"Name": rule_name(endpoint), "EventPattern": json.dumps(pattern, sort_keys=True), "State": "ENABLED"}
+    targets = {
+        "Rule": rule_name(endpoint),
+        "Targets": [
+            {
+                "Id": "retrain",
+                "Arn": f"arn:aws:sagemaker:{region}:{account}:pipeline/{endpoint.retrain_pipeline}",
+                "RoleArn": fleet.role_arn,
+                "SageMakerPipelineParameters": {"PipelineParameterList": []},
+            }
+        ],
+    }
+    return rule, targets

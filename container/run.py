@@ -237,6 +237,7 @@ def _monitoring_job(contract: MonitorContract, config: AnalysisConfig, baseline:
     document = violations_document(findings)
     write_text(contract.violations_file, dumps(document))
     extra_metrics = (expectations.metrics if expectations else []) + (bias_run.metrics if bias_run else [])
+    extra_metrics.append(Metric("constraint_violations", value=float(len(document["violations"]))))
     note = _bad_note(data) + (expectations.note if expectations else "") + (bias_run.note if bias_run else "")
     note += _metrics(contract, results, verdicts, data, extra_metrics)
     count = len(document["violations"])

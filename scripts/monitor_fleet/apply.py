@@ -128,7 +128,7 @@ def _apply_schedule(fleet: Fleet, endpoint: Endpoint, clients: Clients) -> tuple
 
 
 def _alarms_of(cloudwatch: Any, endpoint: Endpoint) -> dict[str, dict[str, Any]]:
-    prefix = f"monitor-{endpoint.name}-drift-"
+    prefix = f"monitor-{endpoint.name}-"
     pages = cloudwatch.get_paginator("describe_alarms").paginate(AlarmNamePrefix=prefix)
     return {a["AlarmName"]: a for page in pages for a in page["MetricAlarms"]}
 

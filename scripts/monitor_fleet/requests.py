@@ -24,8 +24,8 @@ def schedule_name(endpoint: Endpoint) -> str:
     return f"monitor-{endpoint.name}"[:64]
 
 
-def alarm_name(endpoint: Endpoint, feature: str) -> str:
-    return f"monitor-{endpoint.name}-drift-{feature}"[:255]
+def alarm_name(endpoint: Endpoint, what: str) -> str:
+    return f"monitor-{endpoint.name}-{what}"[:255]
 
 
 def rule_name(endpoint: Endpoint) -> str:
@@ -141,25 +141,73 @@ def monitoring_schedule(fleet: Fleet, endpoint: Endpoint) -> dict[str, Any]:
     }
 
 
-def drift_alarms(fleet: Fleet, endpoint: Endpoint, topic_arn: str) -> list[dict[str, Any]]:
+def _alarm(
+    fleet: Fleet,
+    endpoint: Endpoint,
+    topic_arn: str,
+    suffix: str,
+    metric: str,
+    threshold: float,
+    comparison: str,
+    extra_dims: list[dict[str, str]] | None = None,
+    namespace_override: str | None = None,
+) -> dict[str, Any]:
     dims = [{"Name": "Endpoint", "Value": endpoint.name}, {"Name": "MonitoringSchedule", "Value": schedule_name(endpoint)}]
-    return [
-        {
-            "AlarmName": alarm_name(endpoint, feature),
-            "AlarmDescription": f"Drift of {feature} on {endpoint.name} (sagemaker-monitor)",
-            "Namespace": namespace(fleet, endpoint),
-            "MetricName": f"feature_baseline_drift_{feature}",
-            "Dimensions": dims,
-            "Statistic": "Maximum",
-            "Period": 3600,
-            "EvaluationPeriods": 1,
-            "Threshold": endpoint.alarms.drift_threshold,
-            "ComparisonOperator": "GreaterThanThreshold",
-            "TreatMissingData": "notBreaching",
-            "AlarmActions": [topic_arn],
-        }
-        for feature in endpoint.alarms.drift_features
+    return {
+        "AlarmName": alarm_name(endpoint, suffix),
+        "AlarmDescription": f"{metric} on {endpoint.name} (sagemaker-monitor)",
+        "Namespace": namespace_override or namespace(fleet, endpoint),
+        "MetricName": metric,
+        "Dimensions": dims + (extra_dims or []),
+        "Statistic": "Maximum" if comparison == "GreaterThanThreshold" else "Minimum",
+        "Period": 3600,
+        "EvaluationPeriods": 1,
+        "Threshold": threshold,
+        "ComparisonOperator": comparison,
+        "TreatMissingData": "notBreaching",
+        "AlarmActions": [topic_arn],
+    }
+
+
+def drift_alarms(fleet: Fleet, endpoint: Endpoint, topic_arn: str) -> list[dict[str, Any]]:
+    """Alarms on what the container emits: drift per feature, violation counts, suite success, bias."""
+    a = endpoint.alarms
+    out = [
+        _alarm(fleet, endpoint, topic_arn, f"drift-{f}", f"feature_baseline_drift_{f}", a.drift_threshold, "GreaterThanThreshold")
+        for f in a.drift_features
     ]
+    if a.violations_threshold is not None:
+        out.append(
+            _alarm(
+                fleet, endpoint, topic_arn, "violations", "constraint_violations", a.violations_threshold, "GreaterThanThreshold"
+            )
+        )
+    if a.expectation_success_min is not None:
+        out.append(
+            _alarm(
+                fleet,
+                endpoint,
+                topic_arn,
+                "expectations",
+                "expectation_success_ratio",
+                a.expectation_success_min,
+                "LessThanThreshold",
+            )
+        )
+    bias_namespace = None if not endpoint.use_model_monitor else "aws/sagemaker/Endpoints/bias-metrics"
+    for b in a.bias:
+        dims = [
+            {"Name": "BiasStage", "Value": b.stage},
+            {"Name": "Label", "Value": b.label},
+            {"Name": "LabelValue", "Value": b.label_value},
+            {"Name": "Facet", "Value": b.facet},
+            {"Name": "FacetValue", "Value": b.facet_value},
+        ]
+        suffix = f"bias-{b.metric}-{b.facet}-{b.facet_value}"
+        out.append(
+            _alarm(fleet, endpoint, topic_arn, suffix, f"bias_metric_{b.metric}", b.threshold, b.comparison, dims, bias_namespace)
+        )
+    return out
 
 
 def retrain_rule(fleet: Fleet, endpoint: Endpoint, region: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -171,7 +219,7 @@ def retrain_rule(fleet: Fleet, endpoint: Endpoint, region: str) -> tuple[dict[st
         "source": ["aws.cloudwatch"],
         "detail-type": ["CloudWatch Alarm State Change"],
         "detail": {
-            "alarmName": [alarm_name(endpoint, f) for f in endpoint.alarms.drift_features],
+            "alarmName": [a["AlarmName"] for a in drift_alarms(fleet, endpoint, "")],
             "state": {"value": ["ALARM"]},
         },
     }

@@ -57,9 +57,24 @@ DEFAULTS: dict[str, Any] = {
 
 
 @dataclass(frozen=True, slots=True)
+class BiasAlarm:
+    metric: str
+    facet: str
+    facet_value: str
+    label: str
+    label_value: str
+    threshold: float
+    comparison: str = "GreaterThanThreshold"
+    stage: str = "Post-Training"
+
+
+@dataclass(frozen=True, slots=True)
 class Alarms:
     drift_features: tuple[str, ...] = ()
     drift_threshold: float = 0.1
+    violations_threshold: int | None = None  # alarm when a run has more violations than this
+    expectation_success_min: float | None = None  # alarm when the suite's success ratio falls below
+    bias: tuple[BiasAlarm, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +159,11 @@ def _endpoint(entry: Any, defaults: dict[str, Any], where: str) -> Endpoint:
     if not isinstance(baseline, dict) or not baseline.get("statistics") or not baseline.get("constraints"):
         raise FleetError(f"{where}: baseline needs statistics and constraints (s3:// URIs of a baseline job's outputs).")
     _keys(baseline, {"statistics", "constraints"}, f"{where}.baseline")
-    alarms = _keys(spec.get("alarms", {}), {"drift_features", "drift_threshold"}, f"{where}.alarms")
+    alarms = _keys(
+        spec.get("alarms", {}),
+        {"drift_features", "drift_threshold", "violations_threshold", "expectation_success_min", "bias"},
+        f"{where}.alarms",
+    )
     return Endpoint(
         name=name,
         capture_s3_uri=_s3(spec.get("capture_s3_uri"), f"{where}.capture_s3_uri"),
@@ -162,8 +181,34 @@ def _endpoint(entry: Any, defaults: dict[str, Any], where: str) -> Endpoint:
         alarms=Alarms(
             drift_features=tuple(alarms.get("drift_features", ())),
             drift_threshold=float(alarms.get("drift_threshold", 0.1)),
+            violations_threshold=alarms.get("violations_threshold"),
+            expectation_success_min=alarms.get("expectation_success_min"),
+            bias=tuple(_bias_alarm(b, f"{where}.alarms.bias[{i}]") for i, b in enumerate(alarms.get("bias", []))),
         ),
         retrain_pipeline=spec.get("retrain_pipeline"),
+    )
+
+
+_BIAS_ALARM_KEYS = {"metric", "facet", "facet_value", "label", "label_value", "threshold", "comparison", "stage"}
+
+
+def _bias_alarm(value: Any, where: str) -> BiasAlarm:
+    spec = _keys(value, _BIAS_ALARM_KEYS, where)
+    missing = sorted({"metric", "facet", "facet_value", "label", "label_value", "threshold"} - set(spec))
+    if missing:
+        raise FleetError(f"{where}: {missing[0]} is missing (a bias alarm names the metric, facet, value, label and threshold).")
+    comparison = spec.get("comparison", "GreaterThanThreshold")
+    if comparison not in ("GreaterThanThreshold", "LessThanThreshold"):
+        raise FleetError(f"{where}: comparison must be GreaterThanThreshold or LessThanThreshold. Got {comparison!r}.")
+    return BiasAlarm(
+        metric=str(spec["metric"]),
+        facet=str(spec["facet"]),
+        facet_value=str(spec["facet_value"]),
+        label=str(spec["label"]),
+        label_value=str(spec["label_value"]),
+        threshold=float(spec["threshold"]),
+        comparison=comparison,
+        stage=str(spec.get("stage", "Post-Training")),
     )
 
 

@@ -31,6 +31,7 @@ def test_metrics_file_record_by_record(sample, baseline, tmp_path):
         names.add(r["MetricName"])
     expected = {f"feature_non_null_{n}" for n in features} | {f"feature_baseline_drift_{n}" for n in features}
     expected |= {f"feature_data_{n}" for n, f in features.items() if "numerical_statistics" in f}
+    expected |= {"constraint_violations"}
     assert names == expected
     income = next(r for r in records if r["MetricName"] == "feature_data_income")["StatisticValues"]
     ns = features["income"]["numerical_statistics"]
@@ -41,8 +42,10 @@ def test_metrics_file_record_by_record(sample, baseline, tmp_path):
         "Maximum": ns["max"],
     }
     violations = json.loads((tmp_path / "processing" / "output" / "constraint_violations.json").read_text())["violations"]
+    count = next(r for r in records if r["MetricName"] == "constraint_violations")["Value"]
     drift = next(r for r in records if r["MetricName"] == "feature_baseline_drift_income")["Value"]
     assert f"Numerical distance: {drift} exceeds" in next(v["description"] for v in violations if v["feature_name"] == "income")
+    assert count == len(violations)
 
 
 def test_batch_monitoring_has_only_the_schedule_dimension(sample, baseline, tmp_path):

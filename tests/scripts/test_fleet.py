@@ -33,7 +33,12 @@ endpoints:
     capture_s3_uri: s3://capture/datacapture/churn-endpoint
     baseline: {statistics: s3://baseline/churn/statistics.json, constraints: s3://baseline/churn/constraints.json}
     analysis_config: s3://baseline/churn/analysis_config.json
-    alarms: {drift_features: [income, plan], drift_threshold: 0.15}
+    alarms:
+      drift_features: [income, plan]
+      drift_threshold: 0.15
+      violations_threshold: 0
+      expectation_success_min: 0.9
+      bias: [{metric: DPPL, facet: sex, facet_value: F, label: label, label_value: "1", threshold: 0.1}]
     retrain_pipeline: churn-retrain
   - name: fraud-endpoint
     capture_s3_uri: s3://capture/datacapture/fraud-endpoint
@@ -75,6 +80,25 @@ def test_apply_is_idempotent_and_remove_removes_everything(tmp_path, aws_env):
         "monitor-churn-endpoint-drift-income",
         "monitor-churn-endpoint-drift-plan",
         "monitor-fraud-endpoint-drift-amount",
+        "monitor-churn-endpoint-violations",
+        "monitor-churn-endpoint-expectations",
+        "monitor-churn-endpoint-bias-DPPL-sex-F",
+    }
+    expectations = alarms["monitor-churn-endpoint-expectations"]
+    assert (expectations["MetricName"], expectations["ComparisonOperator"], expectations["Threshold"]) == (
+        "expectation_success_ratio",
+        "LessThanThreshold",
+        0.9,
+    )
+    bias_dims = {d["Name"]: d["Value"] for d in alarms["monitor-churn-endpoint-bias-DPPL-sex-F"]["Dimensions"]}
+    assert bias_dims == {
+        "Endpoint": "churn-endpoint",
+        "MonitoringSchedule": "monitor-churn-endpoint",
+        "BiasStage": "Post-Training",
+        "Label": "label",
+        "LabelValue": "1",
+        "Facet": "sex",
+        "FacetValue": "F",
     }
     income = alarms["monitor-churn-endpoint-drift-income"]
     assert (income["MetricName"], income["Threshold"], income["Namespace"]) == (
@@ -85,10 +109,9 @@ def test_apply_is_idempotent_and_remove_removes_everything(tmp_path, aws_env):
     topic = next(t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(":monitor-alarms"))
     assert income["AlarmActions"] == [topic]
     rule = events.describe_rule(Name="monitor-churn-endpoint-retrain")
-    assert json.loads(rule["EventPattern"])["detail"]["alarmName"] == [
-        "monitor-churn-endpoint-drift-income",
-        "monitor-churn-endpoint-drift-plan",
-    ]
+    assert sorted(json.loads(rule["EventPattern"])["detail"]["alarmName"]) == sorted(
+        name for name in alarms if name.startswith("monitor-churn-endpoint-")
+    )
     [target] = events.list_targets_by_rule(Rule="monitor-churn-endpoint-retrain")["Targets"]
     assert target["Arn"] == "arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn-retrain"
 

@@ -18,6 +18,7 @@ class CheckType(StrEnum):
     NON_NEGATIVE = "is_non_negative_check"
     EXPECTATION = "expectation_check"
     BIAS_DRIFT = "bias_drift_check"
+    MODEL_QUALITY = "model_quality_check"  # written with the comparison operator as its check type
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

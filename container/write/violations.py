@@ -13,10 +13,8 @@ def violations_document(findings: list[Finding]) -> dict[str, Any]:
 
 
 def _violation(f: Finding) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "feature_name": f.feature,
-        "constraint_check_type": f.check_type.value,
-        "description": f.description,
-    }
+    out: dict[str, Any] = {"constraint_check_type": f.check_type.value, "description": f.description}
+    if f.feature:  # model-quality violations name a metric, not a feature
+        out["feature_name"] = f.feature
     out.update(dict(f.extra))
     return out

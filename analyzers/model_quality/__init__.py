@@ -1,0 +1,1 @@
+"""Model quality against ground truth, in AWS's metric names, nesting and constraint format."""

@@ -1,0 +1,104 @@
+"""Model-quality statistics, suggested constraints and violations in AWS's formats (CONTRACT §6.1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from analyzers.findings import CheckType, Finding
+from analyzers.model_quality import metrics as m
+
+STD_MIN_RECORDS = 200  # AWS: a standard deviation only with at least 200 samples
+STD_SUBSAMPLES, STD_SHARE = 5, 0.8  # ... from five random 80% subsamples
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """Ground truth and predictions of the labelled records (``score`` for binary only, optional)."""
+
+    problem: str
+    y: np.ndarray
+    yhat: np.ndarray
+    score: np.ndarray | None = None
+
+
+def compute(data: Labelled) -> dict[str, Any]:
+    if data.problem == m.REGRESSION:
+        return m.regression(data.y.astype(float), data.yhat.astype(float))
+    if data.problem == m.BINARY:
+        return m.binary(data.y.astype(bool), data.yhat.astype(bool), data.score)
+    return m.multiclass(data.y, data.yhat)
+
+
+def _subset(data: Labelled, rows: np.ndarray) -> Labelled:
+    return Labelled(data.problem, data.y[rows], data.yhat[rows], None if data.score is None else data.score[rows])
+
+
+def metrics_section(data: Labelled, rng: np.random.Generator) -> dict[str, Any]:
+    """``<problem>_metrics``: scalars as ``{"value", "standard_deviation"}``, matrices and curves as they are."""
+    values = compute(data)
+    spreads: dict[str, float] = {}
+    n = len(data.y)
+    if n >= STD_MIN_RECORDS:
+        runs = [compute(_subset(data, rng.choice(n, int(n * STD_SHARE), replace=False))) for _ in range(STD_SUBSAMPLES)]
+        for name, value in values.items():
+            if isinstance(value, float | int):
+                spreads[name] = float(np.std([run[name] for run in runs], ddof=1))
+    return {
+        name: {"value": value, "standard_deviation": spreads.get(name, float("nan"))} if isinstance(value, float | int) else value
+        for name, value in values.items()
+    }
+
+
+def statistics_document(problem: str, item_count: int, section: dict[str, Any]) -> dict[str, Any]:
+    return {"version": 0.0, "dataset": {"item_count": item_count}, m.SECTION[problem]: section}
+
+
+def constraints_key(problem: str) -> str:
+    return m.SECTION[problem].replace("_metrics", "_constraints")
+
+
+def suggest_constraints(problem: str, section: dict[str, Any]) -> dict[str, Any]:
+    """The baseline's own value as each metric's threshold, in the direction that means worse."""
+    return {
+        "version": 0.0,
+        constraints_key(problem): {
+            name: {
+                "threshold": entry["value"],
+                "comparison_operator": "GreaterThanThreshold" if name in m.LOWER_IS_BETTER else "LessThanThreshold",
+            }
+            for name, entry in section.items()
+            if isinstance(entry, dict) and "value" in entry
+        },
+    }
+
+
+def violations(problem: str, constraints: dict[str, Any], section: dict[str, Any]) -> list[Finding]:
+    """One violation per metric on the wrong side of its constraint (AWS's MonitoringCustomMetrics format).
+
+    >>> c = {"regression_constraints": {"mae": {"threshold": 0.5, "comparison_operator": "GreaterThanThreshold"}}}
+    >>> [f.description for f in violations("Regression", c, {"mae": {"value": 0.7}})]
+    ['Metric mae with 0.7 was GreaterThanThreshold 0.5']
+    """
+    found = []
+    for name, rule in (constraints.get(constraints_key(problem)) or {}).items():
+        entry = section.get(name)
+        if not isinstance(entry, dict) or "value" not in entry:
+            continue
+        value, threshold, operator = float(entry["value"]), float(rule["threshold"]), rule["comparison_operator"]
+        crossed = value > threshold if operator == "GreaterThanThreshold" else value < threshold
+        if crossed:
+            found.append(
+                Finding(
+                    check_type=CheckType.MODEL_QUALITY,
+                    feature="",
+                    violated=True,
+                    description=f"Metric {name} with {value} was {operator} {threshold}",
+                    statistic=value,
+                    threshold=threshold,
+                    extra=(("constraint_check_type", operator), ("metric_name", name)),
+                )
+            )
+    return found

@@ -36,6 +36,14 @@ EXPECTATION_SUITE = "expectation_suite"  # ours: a Great Expectations suite, loc
 GROUND_TRUTH_SOURCE = "ground_truth_source"  # ours: ground-truth JSON lines, local folder or s3:// prefix
 ANALYSIS_WINDOW = "analysis_window"  # ours: ISO-8601 duration; start_time = end_time - it (scheduled jobs)
 REPORT_S3_URI = "report_s3_uri"  # ours: also upload the outputs to <uri>/yyyy/mm/dd/hh/ (hour of end_time)
+ANALYSIS_TYPE = "analysis_type"  # MODEL_QUALITY (set by the SDK for model-quality jobs) or DATA_QUALITY
+MODEL_QUALITY_VARIABLES = (
+    "problem_type",
+    "inference_attribute",
+    "probability_attribute",
+    "probability_threshold_attribute",
+    "ground_truth_attribute",
+)
 BIAS_CONFIG = "bias_config"  # ours: a Clarify analysis_config.json (local or s3://) for the bias step
 BIAS_REPORT_FILE = "analysis.json"  # Clarify's name for the bias report (also the bias baseline)
 
@@ -113,6 +121,8 @@ class MonitorContract:
     ground_truth_source: str | None = None
     dataset_uri: str | None = None  # dataset_source given as an s3:// prefix: read straight from S3
     report_s3_uri: str | None = None
+    analysis_type: str = "DATA_QUALITY"
+    model_quality_env: tuple[tuple[str, str], ...] = ()
     bias_config: str | None = None
     is_leader: bool = True
 
@@ -147,6 +157,8 @@ def from_env(env: Mapping[str, str]) -> MonitorContract:
     paths = base_paths(env)
     merged = {**_job_config_environment(paths.job_config), **env}
     is_baseline = not (merged.get(BASELINE_STATISTICS) or merged.get(BASELINE_CONSTRAINTS))
+    if (merged.get(ANALYSIS_TYPE) or "DATA_QUALITY").strip().upper() not in ("DATA_QUALITY", "MODEL_QUALITY"):
+        raise ContractError(f"{ANALYSIS_TYPE}={merged[ANALYSIS_TYPE]!r} is not DATA_QUALITY or MODEL_QUALITY.")
     start = _parse_time(merged, START_TIME)
     end = _parse_time(merged, END_TIME)
     if start is None and end is not None and merged.get(ANALYSIS_WINDOW):
@@ -178,6 +190,8 @@ def from_env(env: Mapping[str, str]) -> MonitorContract:
         ground_truth_source=merged.get(GROUND_TRUTH_SOURCE) or None,
         bias_config=merged.get(BIAS_CONFIG) or None,
         report_s3_uri=merged.get(REPORT_S3_URI) or None,
+        analysis_type=(merged.get(ANALYSIS_TYPE) or "DATA_QUALITY").strip().upper(),
+        model_quality_env=tuple((k, merged[k]) for k in MODEL_QUALITY_VARIABLES if merged.get(k)),
         is_leader=_is_leader(paths.resource_config),
     )
 

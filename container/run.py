@@ -36,6 +36,7 @@ from container.ingest import Ingested, ingest
 from container.load.baseline import BaselineStatistics, read_constraints, read_statistics
 from container.load.ground_truth import read_labels
 from container.load.rows import KEY_COLUMN
+from container.model_quality_job import run_model_quality, settings_from_env
 from container.publish import put_metric_data
 from container.remote import read_s3_text
 from container.write._json import dumps
@@ -93,12 +94,21 @@ class Baseline:
 def run(contract: MonitorContract) -> Outcome:
     if not contract.is_leader:
         return Outcome("Completed: Job completed successfully; this host is not the leader and wrote no report.")
+    if contract.analysis_type == "MODEL_QUALITY":
+        config = _read_config(contract, None)
+        quality = run_model_quality(contract, config, settings_from_env(dict(contract.model_quality_env)))
+        outcome = Outcome(quality.message + _publish(contract, quality.metrics), quality.violations)
+        return _upload(contract, outcome)
     baseline, embedded_config = _read_baseline(contract)
     config = _read_config(contract, embedded_config)
     if contract.is_baseline_job:
         outcome = _baseline_job(contract, config)
     else:
         outcome = _monitoring_job(contract, config, baseline)
+    return _upload(contract, outcome)
+
+
+def _upload(contract: MonitorContract, outcome: Outcome) -> Outcome:
     if contract.report_s3_uri is None:
         return outcome
     when = contract.end_time or datetime.now(UTC)
@@ -294,13 +304,15 @@ def _predictions(contract: MonitorContract, config: AnalysisConfig, baseline: Ba
 def _metrics(
     contract: MonitorContract, results: list[FeatureResult], verdicts: list[DriftVerdict], data: Ingested, extra: list[Metric]
 ) -> str:
-    """Write the metrics file (and publish, if asked); return a note for the message on failure."""
+    emitting = {r.name for r in results if r.emit_metrics}
+    return _publish(contract, feature_metrics(results, data.profiles) + drift_metrics(verdicts, emitting) + extra)
+
+
+def _publish(contract: MonitorContract, metrics: list[Metric]) -> str:
+    """Write the metrics file and publish if asked; a note for the message when publishing failed."""
     if not (contract.publish_cloudwatch or contract.cloudwatch_namespace):
         return ""
     when = contract.end_time or contract.start_time or datetime.now(UTC).replace(second=0, microsecond=0)
-    metrics = (
-        feature_metrics(results, data.profiles) + drift_metrics(verdicts, {r.name for r in results if r.emit_metrics}) + extra
-    )
     lines = records(metrics, when, dimensions(contract.endpoint_name, contract.schedule_name))
     if contract.publish_cloudwatch:
         write_text(contract.metrics_file, "".join(dumps(r, pretty=False) + "\n" for r in lines))

@@ -1,0 +1,151 @@
+"""Model quality end to end through ``python -m container`` (analysis_type=MODEL_QUALITY, as AWS sets it)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn import metrics as sk
+
+from tests.e2e.jobs import message, run_container
+
+BINARY = {"analysis_type": "MODEL_QUALITY", "problem_type": "BinaryClassification", "probability_threshold_attribute": "0.5"}
+
+
+def _scores(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    score = np.round(rng.beta(2, 2, n), 4)
+    return score, (rng.random(n) < score).astype(int)  # calibrated: a score is the chance of a positive
+
+
+@pytest.fixture(scope="module")
+def quality(tmp_path_factory):
+    root = tmp_path_factory.mktemp("quality")
+    rng = np.random.default_rng(21)
+    score, label = _scores(rng, 3000)
+    (root / "validation").mkdir()
+    pd.DataFrame({"probability": score, "label": label}).to_csv(root / "validation" / "validation.csv", index=False)
+    result = run_container(
+        root,
+        dataset_format='{"csv": {"header": true}}',
+        dataset_source=str(root / "validation"),
+        output_path=str(root / "baseline"),
+        probability_attribute="probability",
+        ground_truth_attribute="label",
+        **BINARY,
+    )
+    assert result.returncode == 0, result.stdout
+    window_score, window_label = _scores(rng, 2000)
+    drifted = window_label.copy()
+    segment = window_score > 0.6
+    drifted[segment] = 1 - drifted[segment]  # concept drift: the world changed for confident positives
+    capture = root / "capture" / "ep" / "AllTraffic" / "2024" / "01" / "19" / "19"
+    truth = root / "truth" / "2024" / "01" / "19" / "21"
+    capture.mkdir(parents=True)
+    truth.mkdir(parents=True)
+    lines, labels = [], []
+    for i, (s, y) in enumerate(zip(window_score, drifted, strict=True)):
+        lines.append(
+            json.dumps(
+                {
+                    "captureData": {
+                        "endpointInput": {"observedContentType": "text/csv", "mode": "INPUT", "data": "1,2", "encoding": "CSV"},
+                        "endpointOutput": {
+                            "observedContentType": "text/csv",
+                            "mode": "OUTPUT",
+                            "data": str(s),
+                            "encoding": "CSV",
+                        },
+                    },
+                    "eventMetadata": {"eventId": f"e{i}", "inferenceTime": "2024-01-19T19:10:00Z"},
+                    "eventVersion": "0",
+                }
+            )
+        )
+        labels.append(
+            json.dumps(
+                {
+                    "groundTruthData": {"data": str(y), "encoding": "CSV"},
+                    "eventMetadata": {"eventId": f"e{i}"},
+                    "eventVersion": "0",
+                }
+            )
+        )
+    (capture / "00.jsonl").write_text("\n".join(lines) + "\n")
+    (truth / "labels.jsonl").write_text("\n".join(labels) + "\n")
+    return root, score, label, window_score, drifted
+
+
+def _monitor(root, tmp_path, **env):
+    settings = {
+        "dataset_source": str(root / "capture"),
+        "output_path": str(tmp_path / "out"),
+        "baseline_statistics": str(root / "baseline" / "statistics.json"),
+        "baseline_constraints": str(root / "baseline" / "constraints.json"),
+        "ground_truth_source": str(root / "truth"),
+        "start_time": "2024-01-19T19:00:00Z",
+        "end_time": "2024-01-19T20:00:00Z",
+        "publish_cloudwatch_metrics": "Enabled",
+        "sagemaker_endpoint_name": "ep",
+        "sagemaker_monitoring_schedule_name": "quality",
+        "probability_attribute": "0",
+        **BINARY,
+    }
+    return run_container(tmp_path, **{**settings, **env})
+
+
+def test_baseline_writes_aws_statistics_and_constraints(quality):
+    root, score, label, _, _ = quality
+    stats = json.loads((root / "baseline" / "statistics.json").read_text())
+    section = stats["binary_classification_metrics"]
+    assert section["accuracy"]["value"] == pytest.approx(sk.accuracy_score(label, score > 0.5))
+    assert section["auc"]["value"] == pytest.approx(sk.roc_auc_score(label, score))
+    assert section["accuracy"]["standard_deviation"] > 0  # five 80% subsamples of 3000 records
+    assert stats["dataset"]["item_count"] == 3000 and stats["calibration"]["expected_calibration_error"] < 0.05
+    constraints = json.loads((root / "baseline" / "constraints.json").read_text())["binary_classification_constraints"]
+    assert constraints["accuracy"] == {"threshold": section["accuracy"]["value"], "comparison_operator": "LessThanThreshold"}
+    assert constraints["false_positive_rate"]["comparison_operator"] == "GreaterThanThreshold"
+
+
+def test_concept_drift_raises_violations_and_the_estimate_shows_the_gap(quality, tmp_path):
+    root, _, _, window_score, drifted = quality
+    result = _monitor(root, tmp_path)
+    assert result.returncode == 0, result.stdout
+    stats = json.loads((tmp_path / "out" / "statistics.json").read_text())
+    realised = stats["binary_classification_metrics"]["accuracy"]["value"]
+    assert realised == pytest.approx(sk.accuracy_score(drifted, window_score > 0.5))
+    estimated = stats["estimated_binary_classification_metrics"]["accuracy"]
+    assert estimated["lower"] <= estimated["value"] <= estimated["upper"] and realised < estimated["lower"]
+    assert stats["estimate_gap"]["accuracy"] == pytest.approx(realised - estimated["value"])
+    violations = json.loads((tmp_path / "out" / "constraint_violations.json").read_text())["violations"]
+    accuracy = next(v for v in violations if v["metric_name"] == "accuracy")
+    assert accuracy["constraint_check_type"] == "LessThanThreshold"
+    assert accuracy["description"].startswith(f"Metric accuracy with {realised} was LessThanThreshold ")
+    assert message(tmp_path).startswith(f"CompletedWithViolations: Job completed successfully with {len(violations)} violations.")
+    assert "2000 of 2000 predictions in the window have a label so far" in message(tmp_path)
+    metrics = {
+        json.loads(x)["MetricName"]: json.loads(x)
+        for x in (tmp_path / "output" / "metrics" / "cloudwatch" / "cloudwatch_metrics.jsonl").read_text().splitlines()
+    }
+    assert metrics["accuracy"]["Value"] == realised and "estimated_accuracy" in metrics and "f2" in metrics
+
+
+def test_too_few_labels_is_not_enough_data(quality, tmp_path):
+    root, *_ = quality
+    few = tmp_path / "few" / "2024" / "01" / "19" / "21"
+    few.mkdir(parents=True)
+    lines = (root / "truth" / "2024" / "01" / "19" / "21" / "labels.jsonl").read_text().splitlines()[:10]
+    (few / "labels.jsonl").write_text("\n".join(lines) + "\n")
+    result = _monitor(root, tmp_path, ground_truth_source=str(tmp_path / "few"))
+    assert result.returncode == 0, result.stdout
+    assert message(tmp_path).startswith("Completed: Job completed successfully with no violations. 10 of 2000 predictions")
+    assert "Not enough data" in message(tmp_path)
+    assert json.loads((tmp_path / "out" / "constraint_violations.json").read_text())["violations"] == []
+
+
+def test_a_missing_attribute_is_named(quality, tmp_path):
+    root, *_ = quality
+    result = _monitor(root, tmp_path, probability_attribute="score")
+    assert result.returncode == 2
+    assert "probability_attribute='score' names no column of the data" in message(tmp_path)

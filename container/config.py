@@ -94,11 +94,12 @@ class AnalysisConfig:
     drift: DriftSettings | None = None  # None: AWS's L-infinity check decides drift alone
     expectations: ExpectationsConfig = field(default_factory=ExpectationsConfig)
     bias: BiasConfig | None = None
+    model_quality: dict[str, Any] = field(default_factory=dict)  # checked by the model-quality job's settings
 
 
 def parse(data: object, *, source: str) -> AnalysisConfig:
     """Validate a decoded analysis config; ``source`` says where it came from, for messages."""
-    top = _object(data, source, {"columns", "payload", "empty_window", "drift", "expectations", "bias"})
+    top = _object(data, source, {"columns", "payload", "empty_window", "drift", "expectations", "bias", "model_quality"})
     columns = _object(top.get("columns", {}), f"{source}: columns", {"output", "input"})
     payload = _object(
         top.get("payload", {}),
@@ -118,6 +119,7 @@ def parse(data: object, *, source: str) -> AnalysisConfig:
         drift=None if "drift" not in top else _drift(top["drift"], f"{source}: drift"),
         expectations=_expectations(top.get("expectations", {}), f"{source}: expectations"),
         bias=None if "bias" not in top else parse_bias(top["bias"], f"{source}: bias", strict=True),
+        model_quality=dict(_object(top.get("model_quality", {}), f"{source}: model_quality", MODEL_QUALITY_KEYS)),
     )
 
 
@@ -156,6 +158,18 @@ def _text(value: object, where: str) -> str:
 
 
 _METHOD_KEYS = {"effect", "floor", "min_samples"}
+MODEL_QUALITY_KEYS = {
+    "problem_type",
+    "inference_attribute",
+    "probability_attribute",
+    "probability_threshold_attribute",
+    "ground_truth_attribute",
+    "min_labelled",
+    "label_delay_hours",
+    "row_budget",
+    "calibration_tolerance",
+    "seed",
+}
 
 
 def _drift(value: object, where: str) -> DriftSettings:

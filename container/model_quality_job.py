@@ -57,8 +57,11 @@ class QualityOutcome:
     metrics: list[Metric]
 
 
-def settings_from_env(env: dict[str, str]) -> ModelQualitySettings:
-    """AWS's names (``problem_type``, ``inference_attribute``, ...), as the SDK sets them."""
+def settings_from_env(env: dict[str, str], section: dict[str, Any] | None = None) -> ModelQualitySettings:
+    """AWS's names (``problem_type``, ``inference_attribute``, ...), as the SDK sets them in the environment,
+    over the analysis config's ``model_quality`` section (which also holds our own keys)."""
+    section = section or {}
+    env = {**{k: str(v) for k, v in section.items()}, **env}
     problem = env.get("problem_type", "")
     if problem not in PROBLEMS:
         raise ConfigError(f"problem_type={problem!r} is not one of {', '.join(PROBLEMS)}.")
@@ -73,7 +76,23 @@ def settings_from_env(env: dict[str, str]) -> ModelQualitySettings:
         probability_attribute=env.get("probability_attribute") or None,
         probability_threshold=probability_threshold,
         ground_truth_attribute=env.get("ground_truth_attribute") or None,
+        min_labelled=_integer(env, "min_labelled", 30),
+        label_delay_hours=_integer(env, "label_delay_hours", 24),
+        row_budget=_integer(env, "row_budget", 200_000),
+        calibration_tolerance=float(env.get("calibration_tolerance", 0.05)),
+        seed=_integer(env, "seed", 0),
     )
+
+
+def _integer(values: dict[str, str], key: str, default: int) -> int:
+    raw = values.get(key, default)
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"model_quality.{key}={raw!r} is not an integer.") from None
+    if number < 0:
+        raise ConfigError(f"model_quality.{key} must be >= 0. Got {number}.")
+    return number
 
 
 def run_model_quality(contract: MonitorContract, config: AnalysisConfig, settings: ModelQualitySettings) -> QualityOutcome:

@@ -96,7 +96,8 @@ def run(contract: MonitorContract) -> Outcome:
         return Outcome("Completed: Job completed successfully; this host is not the leader and wrote no report.")
     if contract.analysis_type == "MODEL_QUALITY":
         config = _read_config(contract, None)
-        quality = run_model_quality(contract, config, settings_from_env(dict(contract.model_quality_env)))
+        settings = settings_from_env(dict(contract.model_quality_env), config.model_quality)
+        quality = run_model_quality(contract, config, settings)
         outcome = Outcome(quality.message + _publish(contract, quality.metrics), quality.violations)
         return _upload(contract, outcome)
     baseline, embedded_config = _read_baseline(contract)

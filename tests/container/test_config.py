@@ -23,7 +23,10 @@ def test_full_config():
 @pytest.mark.parametrize(
     ("doc", "fragment"),
     [
-        ({"colums": {}}, "unknown key 'colums'; allowed keys are bias, columns, drift, empty_window, expectations, payload"),
+        (
+            {"colums": {}},
+            "unknown key 'colums'; allowed keys are bias, columns, drift, empty_window, expectations, model_quality, payload",
+        ),
         ({"columns": {"inputs": []}}, "columns: unknown key 'inputs'; allowed keys are input, output"),
         ({"columns": {"input": ["a", "a"]}}, "names 'a' twice"),
         ({"empty_window": "skip"}, "empty_window must be 'complete' or 'fail'. Got 'skip' instead."),

@@ -149,3 +149,16 @@ def test_a_missing_attribute_is_named(quality, tmp_path):
     result = _monitor(root, tmp_path, probability_attribute="score")
     assert result.returncode == 2
     assert "probability_attribute='score' names no column of the data" in message(tmp_path)
+
+
+def test_settings_from_the_analysis_config(quality, tmp_path):
+    root, *_ = quality
+    config = tmp_path / "config.json"
+    config.write_text(
+        json.dumps(
+            {"model_quality": {"problem_type": "BinaryClassification", "probability_attribute": "0", "min_labelled": 5000}}
+        )
+    )
+    result = _monitor(root, tmp_path, analysis_config=str(config), problem_type="", probability_attribute="")
+    assert result.returncode == 0, result.stdout
+    assert "Not enough data: 5000 labelled predictions are needed" in message(tmp_path)

@@ -53,3 +53,36 @@ def test_js_by_hand():
     m = (p_a + p_d) / 2
     expected = 0.5 * (np.sum(p_a * np.log(p_a / m)) + np.sum(p_d * np.log(p_d / m)))
     assert PRE_TRAINING["JS"][0](X) == pytest.approx(expected, rel=1e-12)
+
+
+def test_cddl_and_cddpl_by_hand():
+    """Two groups. g1: rows 0-3 (d d a a), g2: rows 4-5 (d a).
+    y    = 1 0 1 0 | 1 0  -> g1: A = 1/2 (d holds 1 of 2 positives), D = 1/2; g2: A = 1, D = 0
+    CDDL = (4 * (1/2 - 1/2) + 2 * (0 - 1)) / 6 = -1/3
+    yhat = 1 1 0 0 | 0 1  -> g1: A = 2/2, D = 0/2; g2: A = 0 (no positive), D = 1/1
+    CDDPL = (4 * (0 - 1) + 2 * (1 - 0)) / 6 = -1/3"""
+    import pandas as pd
+
+    x = BiasInputs(
+        d=np.array([True, True, False, False, True, False]),
+        y=np.array([True, False, True, False, True, False]),
+        yhat=np.array([True, True, False, False, False, True]),
+        group=pd.Series(["g1", "g1", "g1", "g1", "g2", "g2"]),
+    )
+    assert PRE_TRAINING["CDDL"][0](x) == pytest.approx(float(F(-1, 3)))
+    assert POST_TRAINING["CDDPL"][0](x) == pytest.approx(float(F(-1, 3)))
+
+
+def test_flip_test_by_hand():
+    """Facet a at x = 0, 1, 2 (k = 1 as n_a <= 9) predicted 1, 0, 0; facet d at x = 0.1 and 2.1 predicted 0, 1.
+    Nearest a-neighbours: 0.1 -> 0 (predicted 1), 2.1 -> 2 (predicted 0).
+    d row 1: yhat 0, counterfactual 1 -> F-; d row 2: yhat 1, counterfactual 0 -> F+. FT = (1 - 1) / 2 = 0.
+    Moving d row 1's prediction to 1 makes FT = (1 - 0) / 2 = 1/2."""
+    import pandas as pd
+
+    d = np.array([False, False, False, True, True])
+    features = pd.DataFrame({"x": [0.0, 1.0, 2.0, 0.1, 2.1]})
+    ft = POST_TRAINING["FT"][0]
+    y = np.zeros(5, bool)
+    assert ft(BiasInputs(d=d, y=y, yhat=np.array([True, False, False, False, True]), features=features)) == 0.0
+    assert ft(BiasInputs(d=d, y=y, yhat=np.array([True, False, False, True, True]), features=features)) == pytest.approx(0.5)

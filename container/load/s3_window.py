@@ -4,11 +4,14 @@ Model Monitor, which would otherwise download the capture for us).
 Endpoint capture is laid out ``<prefix>/<endpoint>/<variant>/yyyy/mm/dd/hh/*.jsonl`` (CONTRACT §5.1):
 only the hour folders the window covers are listed and fetched, below however many name levels the
 prefix leaves. Without a window, or when no hour folders exist (batch data), everything under the
-prefix is fetched. Files go to a private temporary folder that the caller removes.
+prefix is fetched. Batch-transform capture stores *manifests* under its hour folders
+(``[{"prefix": "s3://..."}, "file.out", ...]``, CONTRACT §5.2): the files they list are fetched in their
+place. Files go to a private temporary folder that the caller removes.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -52,7 +55,7 @@ def fetch(uri: str, start: datetime | None, end: datetime | None, dest: Path) ->
                     target = dest / item["Key"][len(prefix) :]
                     target.parent.mkdir(parents=True, exist_ok=True)
                     s3.download_file(bucket, item["Key"], str(target))
-                    count += 1
+                    count += _expand_manifest(s3, target) or 1
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
         raise ContractError(
             f"dataset_source={uri!r} cannot be read from S3 ({str(exc)[:120]}); check the URI and role."
@@ -72,3 +75,38 @@ def _hour_roots(s3, bucket: str, prefix: str, depth: int = 0) -> list[str]:  # t
     if depth >= MAX_NAME_LEVELS:
         return []
     return [root for child in children for root in _hour_roots(s3, bucket, prefix + child, depth + 1)]
+
+
+MANIFEST_MAX_BYTES = 1 << 20
+
+
+def manifest_entries(text: str) -> list[tuple[str, str]] | None:
+    """The (bucket, key) pairs a batch-transform capture manifest lists, or None if it is no manifest.
+
+    >>> manifest_entries('[{"prefix": "s3://b/out/"}, "a.csv.out", "x/b.csv.out"]')
+    [('b', 'out/a.csv.out'), ('b', 'out/x/b.csv.out')]
+    """
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if not (isinstance(value, list) and value and isinstance(value[0], dict) and "prefix" in value[0]):
+        return None
+    bucket, _, prefix = str(value[0]["prefix"]).removeprefix("s3://").partition("/")
+    return [(bucket, prefix + str(name)) for name in value[1:] if isinstance(name, str)]
+
+
+def _expand_manifest(s3, path: Path) -> int:  # type: ignore[no-untyped-def]
+    """Replace a downloaded manifest by the files it lists; the number fetched (0: not a manifest)."""
+    if path.suffix != ".json" or path.stat().st_size > MANIFEST_MAX_BYTES:
+        return 0
+    entries = manifest_entries(path.read_text(encoding="utf-8", errors="replace"))
+    if entries is None:
+        return 0
+    folder = path.with_suffix(".d")
+    for i, (bucket, key) in enumerate(entries):
+        target = folder / f"{i:05d}-{key.rsplit('/', 1)[-1]}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        s3.download_file(bucket, key, str(target))
+    path.unlink()
+    return len(entries)

@@ -281,3 +281,28 @@ def test_window_read_straight_from_s3_matches_local_disk(sample, baseline, tmp_p
     for name in ("statistics.json", "constraint_violations.json"):
         assert (local / "processing" / "output" / name).read_bytes() == (remote / "processing" / "output" / name).read_bytes()
     assert message(local) == message(remote)
+
+
+def test_batch_transform_capture_manifests_from_s3(sample, baseline, tmp_path, aws_env):
+    from tests.conftest import moto_client
+
+    rows = window_rows(sample)
+    local_dir = tmp_path / "batch"
+    local_dir.mkdir()
+    (local_dir / "part-0.csv.out").write_text("\n".join(",".join(r) for r in rows.itertuples(index=False)) + "\n")
+    s3 = moto_client("s3", aws_env)
+    s3.create_bucket(Bucket="batch-capture")
+    s3.upload_file(str(local_dir / "part-0.csv.out"), "batch-capture", "transform-output/part-0.csv.out")
+    s3.put_object(Bucket="batch-capture", Key="transform-output/other.csv.out", Body=b"not,listed\n")
+    manifest = json.dumps([{"prefix": "s3://batch-capture/transform-output/"}, "part-0.csv.out"]).encode()
+    s3.put_object(Bucket="batch-capture", Key="capture/output/2024/01/19/19/5ef12a7a.json", Body=manifest)
+    other = json.dumps([{"prefix": "s3://batch-capture/transform-output/"}, "other.csv.out"]).encode()
+    s3.put_object(Bucket="batch-capture", Key="capture/output/2024/02/01/00/later.json", Body=other)  # another hour
+    batch = {"dataset_format": '{"csv": {"header": false}}', "sagemaker_endpoint_name": ""}
+    local, remote = tmp_path / "local", tmp_path / "remote"
+    assert monitor(local, sample, baseline, dataset_source=str(local_dir), **batch).returncode == 0
+    result = monitor(remote, sample, baseline, dataset_source="s3://batch-capture/capture/output", **batch, **aws_env)
+    assert result.returncode == 0, result.stdout
+    assert "Fetched 1 object(s) of the window" in result.stdout
+    for name in ("statistics.json", "constraint_violations.json"):
+        assert (local / "processing" / "output" / name).read_bytes() == (remote / "processing" / "output" / name).read_bytes()

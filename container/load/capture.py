@@ -38,7 +38,9 @@ class _CaptureData(msgspec.Struct):
     endpointOutput: _Payload | None = None  # noqa: N815
 
 
-class _EventMetadata(msgspec.Struct):
+class EventMetadata(msgspec.Struct):
+    """``eventMetadata`` of a capture, ground-truth or merged record: the fields we use."""
+
     inferenceTime: str | None = None  # noqa: N815
     eventId: str | None = None  # noqa: N815
     inferenceId: str | None = None  # noqa: N815
@@ -51,7 +53,7 @@ class _EventMetadata(msgspec.Struct):
 
 class _Record(msgspec.Struct):
     captureData: _CaptureData | None = None  # noqa: N815
-    eventMetadata: _EventMetadata | None = None  # noqa: N815
+    eventMetadata: EventMetadata | None = None  # noqa: N815
 
 
 _DECODER = msgspec.json.Decoder(_Record)

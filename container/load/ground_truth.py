@@ -17,7 +17,7 @@ from pathlib import Path
 import msgspec
 
 from container.errors import ContractError
-from container.load.capture import row_key
+from container.load.capture import EventMetadata, row_key
 from container.load.discover import discover_files
 from container.load.problems import ProblemLog
 
@@ -27,14 +27,9 @@ class _Data(msgspec.Struct):
     encoding: str | None = None
 
 
-class _Meta(msgspec.Struct):
-    eventId: str | None = None  # noqa: N815 - the record's own field names
-    inferenceId: str | None = None  # noqa: N815
-
-
 class _Label(msgspec.Struct):
     groundTruthData: _Data | None = None  # noqa: N815
-    eventMetadata: _Meta | None = None  # noqa: N815
+    eventMetadata: EventMetadata | None = None  # noqa: N815
 
 
 _DECODER = msgspec.json.Decoder(_Label)
@@ -63,7 +58,7 @@ def read_labels(source: str, start: datetime | None, end: datetime | None, delay
                 problems.add("malformed ground-truth lines", where, line)
                 continue
             meta, truth = record.eventMetadata, record.groundTruthData
-            key = (meta.inferenceId or meta.eventId) if meta else None
+            key = meta.key if meta else None
             values = _values(truth) if truth else []
             if not key or not values:
                 problems.add("ground-truth records without eventMetadata.eventId or a readable label", where, line)

@@ -120,3 +120,31 @@ def test_estimate_covers_the_realised_metric_without_concept_drift_and_shows_the
     realised = m.binary(flipped, score > 0.5)["accuracy"]
     assert realised < est.lower  # the realised metric drops below the estimate's interval: the gap is visible
     assert expected_calibration_error(flipped, score) > 0.05
+
+
+@pytest.mark.parametrize(
+    ("name", "problem", "labelled"),
+    [
+        (
+            "model_quality_binary_classification_statistics.json",
+            m.BINARY,
+            lambda: (np.array([0, 0, 0, 1]), np.array([0, 1, 1, 1]), np.array([0.2, 0.6, 0.7, 0.9])),
+        ),
+        (
+            "model_quality_regression_statistics.json",
+            m.REGRESSION,
+            lambda: (np.array([1.0, 2.0, 3.0]), np.array([1.5, 2.0, 2.0]), None),
+        ),
+    ],
+)
+def test_our_statistics_have_aws_keys_and_nesting(aws, name, problem, labelled):
+    from analyzers.model_quality.report import statistics_document
+
+    sample = json.loads((aws / name).read_text())
+    y, yhat, score = labelled()
+    ours = statistics_document(problem, len(y), metrics_section(Labelled(problem, y, yhat, score), np.random.default_rng(0)))
+    section = m.SECTION[problem]
+    assert set(ours[section]) == set(sample[section])
+    for key, entry in sample[section].items():
+        if isinstance(entry, dict):
+            assert set(ours[section][key]) == set(entry), key

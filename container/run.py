@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analyzers.constraints import Constraints
 from analyzers.drift.report import drift_findings
@@ -19,7 +19,6 @@ from analyzers.quality.suggest_suite import suggest_suite
 from analyzers.suggest import infer_type, suggest
 from analyzers.types import InferredType
 from container import config as analysis_config
-from container.bias_step import BiasRun, check_columns, labelled_frame, read_baseline_report, run_bias
 from container.config import AnalysisConfig, BiasConfig
 from container.contract import (
     BIAS_REPORT_FILE,
@@ -31,12 +30,10 @@ from container.contract import (
 )
 from container.drift_step import statistical_drift
 from container.errors import BaselineError, ClientError, ConfigError
-from container.expectation_step import load_suite, run_expectations, window_frame
 from container.ingest import Ingested, ingest
 from container.load.baseline import BaselineStatistics, read_constraints, read_statistics
 from container.load.ground_truth import read_labels
 from container.load.rows import KEY_COLUMN
-from container.model_quality_job import run_model_quality, settings_from_env
 from container.publish import put_metric_data
 from container.remote import read_s3_text
 from container.write._json import dumps
@@ -47,6 +44,12 @@ from container.write.drift_report import drift_report_document
 from container.write.statistics import statistics_document
 from container.write.upload import upload_reports
 from container.write.violations import violations_document
+
+if TYPE_CHECKING:
+    from container.bias_step import BiasRun
+
+# The expectation, fairness and model-quality steps import pandas, scipy and Great Expectations: they are
+# imported where a job needs them, so a plain data-quality job (and every worker process) starts fast.
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +98,8 @@ def run(contract: MonitorContract) -> Outcome:
     if not contract.is_leader:
         return Outcome("Completed: Job completed successfully; this host is not the leader and wrote no report.")
     if contract.analysis_type == "MODEL_QUALITY":
+        from container.model_quality_job import run_model_quality, settings_from_env
+
         config = _read_config(contract, None)
         settings = settings_from_env(dict(contract.model_quality_env), config.model_quality)
         quality = run_model_quality(contract, config, settings)
@@ -189,6 +194,9 @@ def _baseline_job(contract: MonitorContract, config: AnalysisConfig) -> Outcome:
     suite = suggest_suite(list(zip(profiles, constraints.features, strict=True)), name="suggested-from-baseline")
     write_text(contract.output_path / SUITE_FILE, dumps(suite))
     if bias is not None:
+        from container.bias_step import labelled_frame, run_bias
+        from container.expectation_step import window_frame
+
         frame = window_frame(data.sample.table if data.sample else None, inferred)
         labelled, _ = labelled_frame(frame, None, bias)
         report = run_bias(labelled, bias, bias.predicted_label, None).report
@@ -199,11 +207,17 @@ def _baseline_job(contract: MonitorContract, config: AnalysisConfig) -> Outcome:
 def _monitoring_job(contract: MonitorContract, config: AnalysisConfig, baseline: Baseline) -> Outcome:
     names = config.columns.names or (baseline.names if _positional(contract) else None)
     types = {name: baseline.inferred_type(name) for name in baseline.names}
-    suite = load_suite(contract, config, list(baseline.names))  # checked before any data is read
+    suite = None
+    if contract.expectation_suite or config.expectations.suite:
+        from container.expectation_step import load_suite
+
+        suite = load_suite(contract, config, list(baseline.names))  # checked before any data is read
     bias = _bias_config(contract, config)
     predicted = _predicted_column(contract, config, baseline, bias)
     bias_baseline = None
     if bias is not None:
+        from container.bias_step import check_columns, read_baseline_report
+
         check_columns(bias, list(baseline.names), predicted)
         bias_baseline = read_baseline_report(bias.baseline) if bias.baseline else None
     budgets = [config.expectations.row_budget if suite is not None else 0, bias.row_budget if bias else 0]
@@ -234,6 +248,8 @@ def _monitoring_job(contract: MonitorContract, config: AnalysisConfig, baseline:
     findings += [f for f in drift_findings(verdicts) if f.feature in evaluating]
     expectations = None
     if suite is not None:
+        from container.expectation_step import run_expectations, window_frame
+
         sample = data.sample.table if data.sample is not None else None
         expectations = run_expectations(suite, window_frame(sample, types), data.rows, config.expectations.seed)
         write_text(contract.output_path / EXPECTATION_RESULTS_FILE, dumps(expectations.result))
@@ -271,6 +287,9 @@ def _bias(
             "bias monitoring needs ground truth: set env ground_truth_source (or bias.ground_truth) to the labels' "
             "folder or s3:// prefix."
         )
+    from container.bias_step import BiasRun, labelled_frame, run_bias
+    from container.expectation_step import window_frame
+
     labels = read_labels(source, contract.start_time, contract.end_time, bias.label_delay_hours, data.problems)
     frame = window_frame(data.sample.table if data.sample else None, types)
     if KEY_COLUMN not in frame:

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from analyzers.constraints import Constraints
 from analyzers.drift.report import drift_findings
 from analyzers.drift.rule import DriftVerdict
-from analyzers.evaluate import BaselineFeatureView, FeatureResult, evaluate
+from analyzers.evaluate import FeatureResult, evaluate
 from analyzers.findings import CheckType, Finding
 from analyzers.quality.columns import extra_columns, missing_columns, width_mismatch
 from analyzers.quality.suggest_suite import suggest_suite
 from analyzers.suggest import infer_type, suggest
 from analyzers.types import InferredType
-from container import config as analysis_config
 from container.config import AnalysisConfig, BiasConfig
 from container.contract import (
     BIAS_REPORT_FILE,
@@ -29,13 +25,12 @@ from container.contract import (
     MonitorContract,
 )
 from container.drift_step import statistical_drift
-from container.errors import BaselineError, ClientError, ConfigError
+from container.errors import ClientError, ConfigError
 from container.ingest import Ingested, ingest
-from container.load.baseline import BaselineStatistics, read_constraints, read_statistics
+from container.job_inputs import Baseline, bias_config, read_baseline, read_config
 from container.load.ground_truth import read_labels
 from container.load.rows import KEY_COLUMN
 from container.publish import put_metric_data
-from container.remote import read_s3_text
 from container.write._json import dumps
 from container.write.atomic import write_text
 from container.write.cloudwatch import Metric, dimensions, drift_metrics, feature_metrics, records
@@ -60,53 +55,19 @@ class Outcome:
     violations: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Baseline:
-    statistics: BaselineStatistics | None
-    constraints: Constraints | None
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        if self.statistics is not None and self.statistics.features:
-            return self.statistics.names
-        return tuple(f.name for f in self.constraints.features) if self.constraints else ()
-
-    @property
-    def evaluate_columns(self) -> bool:
-        return self.constraints is None or self.constraints.monitoring_config.evaluate_constraints
-
-    def views(self) -> dict[str, BaselineFeatureView]:
-        profiles = {f.profile.name: f.profile for f in self.statistics.features} if self.statistics else {}
-        return {
-            name: BaselineFeatureView(
-                inferred_type=self.inferred_type(name),
-                profile=profiles.get(name),
-                constraint=self.constraints.feature(name) if self.constraints else None,
-            )
-            for name in self.names
-        }
-
-    def inferred_type(self, name: str) -> InferredType:
-        for feature in self.statistics.features if self.statistics else ():
-            if feature.profile.name == name:
-                return feature.inferred_type
-        constraint = self.constraints.feature(name) if self.constraints else None
-        return constraint.inferred_type if constraint else InferredType.UNKNOWN
-
-
 def run(contract: MonitorContract) -> Outcome:
     if not contract.is_leader:
         return Outcome("Completed: Job completed successfully; this host is not the leader and wrote no report.")
     if contract.analysis_type == "MODEL_QUALITY":
         from container.model_quality_job import run_model_quality, settings_from_env
 
-        config = _read_config(contract, None)
+        config = read_config(contract, None)
         settings = settings_from_env(dict(contract.model_quality_env), config.model_quality)
         quality = run_model_quality(contract, config, settings)
         outcome = Outcome(quality.message + _publish(contract, quality.metrics), quality.violations)
         return _upload(contract, outcome)
-    baseline, embedded_config = _read_baseline(contract)
-    config = _read_config(contract, embedded_config)
+    baseline, embedded_config = read_baseline(contract)
+    config = read_config(contract, embedded_config)
     if contract.is_baseline_job:
         outcome = _baseline_job(contract, config)
     else:
@@ -123,57 +84,13 @@ def _upload(contract: MonitorContract, outcome: Outcome) -> Outcome:
     return outcome if failure is None else Outcome(outcome.message + " " + failure, outcome.violations)
 
 
-def _read_baseline(contract: MonitorContract) -> tuple[Baseline, object]:
-    statistics = read_statistics(contract.baseline_statistics) if contract.baseline_statistics else None
-    constraints, embedded = (None, None)
-    if contract.baseline_constraints:
-        constraints, embedded = read_constraints(contract.baseline_constraints)
-    baseline = Baseline(statistics, constraints)
-    if not contract.is_baseline_job and not baseline.names:
-        raise BaselineError(
-            "the baseline lists no features (is it a model-quality or bias baseline?); point baseline_statistics "
-            "and baseline_constraints at the statistics.json and constraints.json of a data-quality baseline job."
-        )
-    return baseline, embedded
-
-
-def _read_config(contract: MonitorContract, embedded: object) -> AnalysisConfig:
-    source = contract.analysis_config
-    if source is not None:
-        text = read_s3_text(source) if source.startswith("s3://") else _read_local(Path(source))
-        return analysis_config.parse_text(text, source=f"analysis_config {source}")
-    if embedded is not None:
-        return analysis_config.parse(embedded, source=f"{contract.baseline_constraints}: analysis_config")
-    return AnalysisConfig()
-
-
-def _read_local(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ClientError(f"analysis_config={str(path)!r} cannot be read ({exc.__class__.__name__}).") from None
-
-
 def _positional(contract: MonitorContract) -> bool:
     fmt = contract.dataset_format
     return fmt.kind is FormatKind.CAPTURE or (fmt.kind is FormatKind.CSV and not fmt.header)
 
 
-def _bias_config(contract: MonitorContract, config: AnalysisConfig) -> BiasConfig | None:
-    """A Clarify analysis_config.json named by env ``bias_config`` wins over the config's ``bias``."""
-    if contract.bias_config is None:
-        return config.bias
-    source = contract.bias_config
-    text = read_s3_text(source) if source.startswith("s3://") else _read_local(Path(source))
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"bias_config {source!r} is not valid JSON ({exc.msg}, line {exc.lineno}).") from None
-    return analysis_config.parse_bias(data, f"bias_config {source}", strict=False)
-
-
 def _baseline_job(contract: MonitorContract, config: AnalysisConfig) -> Outcome:
-    bias = _bias_config(contract, config)
+    bias = bias_config(contract, config)
     data = ingest(
         contract,
         config,
@@ -212,7 +129,7 @@ def _monitoring_job(contract: MonitorContract, config: AnalysisConfig, baseline:
         from container.expectation_step import load_suite
 
         suite = load_suite(contract, config, list(baseline.names))  # checked before any data is read
-    bias = _bias_config(contract, config)
+    bias = bias_config(contract, config)
     predicted = _predicted_column(contract, config, baseline, bias)
     bias_baseline = None
     if bias is not None:

@@ -1,0 +1,96 @@
+"""What a job reads before any data: the baseline (statistics and constraints) and our settings (the
+analysis config, and a Clarify bias config named by env)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from analyzers.constraints import Constraints
+from analyzers.evaluate import BaselineFeatureView
+from analyzers.types import InferredType
+from container import config as analysis_config
+from container.config import AnalysisConfig, BiasConfig
+from container.contract import MonitorContract
+from container.errors import BaselineError, ClientError, ConfigError
+from container.load.baseline import BaselineStatistics, read_constraints, read_statistics
+from container.remote import read_s3_text
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    statistics: BaselineStatistics | None
+    constraints: Constraints | None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        if self.statistics is not None and self.statistics.features:
+            return self.statistics.names
+        return tuple(f.name for f in self.constraints.features) if self.constraints else ()
+
+    @property
+    def evaluate_columns(self) -> bool:
+        return self.constraints is None or self.constraints.monitoring_config.evaluate_constraints
+
+    def views(self) -> dict[str, BaselineFeatureView]:
+        profiles = {f.profile.name: f.profile for f in self.statistics.features} if self.statistics else {}
+        return {
+            name: BaselineFeatureView(
+                inferred_type=self.inferred_type(name),
+                profile=profiles.get(name),
+                constraint=self.constraints.feature(name) if self.constraints else None,
+            )
+            for name in self.names
+        }
+
+    def inferred_type(self, name: str) -> InferredType:
+        for feature in self.statistics.features if self.statistics else ():
+            if feature.profile.name == name:
+                return feature.inferred_type
+        constraint = self.constraints.feature(name) if self.constraints else None
+        return constraint.inferred_type if constraint else InferredType.UNKNOWN
+
+
+def read_baseline(contract: MonitorContract) -> tuple[Baseline, object]:
+    statistics = read_statistics(contract.baseline_statistics) if contract.baseline_statistics else None
+    constraints, embedded = (None, None)
+    if contract.baseline_constraints:
+        constraints, embedded = read_constraints(contract.baseline_constraints)
+    baseline = Baseline(statistics, constraints)
+    if not contract.is_baseline_job and not baseline.names:
+        raise BaselineError(
+            "the baseline lists no features (is it a model-quality or bias baseline?); point baseline_statistics "
+            "and baseline_constraints at the statistics.json and constraints.json of a data-quality baseline job."
+        )
+    return baseline, embedded
+
+
+def read_config(contract: MonitorContract, embedded: object) -> AnalysisConfig:
+    source = contract.analysis_config
+    if source is not None:
+        text = read_s3_text(source) if source.startswith("s3://") else _read_local(Path(source))
+        return analysis_config.parse_text(text, source=f"analysis_config {source}")
+    if embedded is not None:
+        return analysis_config.parse(embedded, source=f"{contract.baseline_constraints}: analysis_config")
+    return AnalysisConfig()
+
+
+def _read_local(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ClientError(f"analysis_config={str(path)!r} cannot be read ({exc.__class__.__name__}).") from None
+
+
+def bias_config(contract: MonitorContract, config: AnalysisConfig) -> BiasConfig | None:
+    """A Clarify analysis_config.json named by env ``bias_config`` wins over the config's ``bias``."""
+    if contract.bias_config is None:
+        return config.bias
+    source = contract.bias_config
+    text = read_s3_text(source) if source.startswith("s3://") else _read_local(Path(source))
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"bias_config {source!r} is not valid JSON ({exc.msg}, line {exc.lineno}).") from None
+    return analysis_config.parse_bias(data, f"bias_config {source}", strict=False)

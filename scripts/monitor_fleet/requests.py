@@ -44,7 +44,9 @@ def _environment(fleet: Fleet, endpoint: Endpoint) -> dict[str, str]:
         env |= {
             "dataset_format": CAPTURE_FORMAT,
             "dataset_source": endpoint.capture_s3_uri,
-            "output_path": "/opt/ml/processing/output",
+            # No ProcessingOutput is declared (the container uploads its reports to report_s3_uri), so SageMaker
+            # creates no output folder under /opt/ml; the non-root container writes to /tmp instead.
+            "output_path": "/tmp/monitor-output",
             "baseline_statistics": f"{BASELINE_DIR}/stats/statistics.json",
             "baseline_constraints": f"{BASELINE_DIR}/constraints/constraints.json",
             "end_time": "<aws.scheduler.scheduled-time>",

@@ -87,6 +87,20 @@ class BiasConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class LimitsConfig:
+    """Bounds on what one record may cost, and the share of bad records that becomes a finding.
+
+    A record past a limit is one bad record (counted once, with its ``file:line``), never a crash.
+    SageMaker caps a real-time payload at 6 MB (25 MB streamed); a capture line holds input and output,
+    base64-encoded, so 64 MiB leaves room for both while bounding a runaway line.
+    """
+
+    max_record_bytes: int = 64 << 20  # one capture line, CSV row or JSON line
+    max_nesting_depth: int = 64  # arrays and objects inside one JSON payload or line
+    bad_record_share: float = 0.05  # above it, bad records are a violation and the job is not green
+
+
+@dataclass(frozen=True, slots=True)
 class AnalysisConfig:
     columns: ColumnsConfig = field(default_factory=ColumnsConfig)
     payload: PayloadConfig = field(default_factory=PayloadConfig)
@@ -95,11 +109,14 @@ class AnalysisConfig:
     expectations: ExpectationsConfig = field(default_factory=ExpectationsConfig)
     bias: BiasConfig | None = None
     model_quality: dict[str, Any] = field(default_factory=dict)  # checked by the model-quality job's settings
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
 
 
 def parse(data: object, *, source: str) -> AnalysisConfig:
     """Validate a decoded analysis config; ``source`` says where it came from, for messages."""
-    top = _object(data, source, {"columns", "payload", "empty_window", "drift", "expectations", "bias", "model_quality"})
+    top = _object(
+        data, source, {"columns", "payload", "empty_window", "drift", "expectations", "bias", "model_quality", "limits"}
+    )
     columns = _object(top.get("columns", {}), f"{source}: columns", {"output", "input"})
     payload = _object(
         top.get("payload", {}),
@@ -120,6 +137,22 @@ def parse(data: object, *, source: str) -> AnalysisConfig:
         expectations=_expectations(top.get("expectations", {}), f"{source}: expectations"),
         bias=None if "bias" not in top else parse_bias(top["bias"], f"{source}: bias", strict=True),
         model_quality=dict(_object(top.get("model_quality", {}), f"{source}: model_quality", MODEL_QUALITY_KEYS)),
+        limits=_limits(top.get("limits", {}), f"{source}: limits"),
+    )
+
+
+def _limits(value: object, where: str) -> LimitsConfig:
+    spec = _object(value, where, {"max_record_bytes", "max_nesting_depth", "bad_record_share"})
+    defaults = LimitsConfig()
+    share = spec.get("bad_record_share", defaults.bad_record_share)
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+        raise ConfigError(f"{where}.bad_record_share must be a number in [0, 1], e.g. 0.05. Got {share!r} instead.")
+    record_bytes = spec.get("max_record_bytes", defaults.max_record_bytes)
+    depth = spec.get("max_nesting_depth", defaults.max_nesting_depth)
+    return LimitsConfig(
+        max_record_bytes=_count(record_bytes, f"{where}.max_record_bytes", minimum=1),
+        max_nesting_depth=_count(depth, f"{where}.max_nesting_depth", minimum=1),
+        bad_record_share=float(share),
     )
 
 

@@ -19,6 +19,13 @@ class CheckType(StrEnum):
     EXPECTATION = "expectation_check"
     BIAS_DRIFT = "bias_drift_check"
     MODEL_QUALITY = "model_quality_check"  # written with the comparison operator as its check type
+    BAD_RECORDS = "bad_record_check"  # ours: too many records could not be used
+
+
+# The ``feature_name`` of a finding about the dataset as a whole (a row width, the bad records).
+# AWS documents ``feature_name`` on every violation and its visualisation groups violations by it; the
+# brackets keep it apart from any real column name.
+DATASET = "<dataset>"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

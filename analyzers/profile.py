@@ -3,12 +3,13 @@
 A capture window is profiled file by file and batch by batch, and the partial profiles are merged,
 so memory stays bounded by the sketch and category caps, not by the number of records.
 Counts, minimum and maximum merge exactly; sum, mean and variance merge by Chan's parallel formulas
-(equal to a one-pass computation up to floating-point rounding); quantiles merge within the KLL
-sketch's rank error.
+(equal to a one-pass computation up to floating-point rounding, and finite for any finite values);
+quantiles merge within the KLL sketch's rank error.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,7 +51,14 @@ class TypeCounts:
 
 @dataclass(frozen=True, slots=True)
 class Moments:
-    """Count, sum, mean, sum of squared deviations (``m2``), min, max and how many were negative."""
+    """Count, sum, mean, sum of squared deviations (``m2``), min, max and how many were negative.
+
+    ``total`` and ``m2`` are kept in units of ``scale`` (and ``scale**2``), a power of two that is 1
+    unless the values are beyond 2**±400: then squares, and sums of many values, would leave float64
+    (values near 1e308 gave an infinite mean and a NaN standard deviation). Dividing by a power of two
+    is exact, so scaled results are the unscaled ones bit for bit wherever those are finite. Read
+    them through ``sum`` and ``std_dev``; ``mean`` is never scaled (it lies between min and max).
+    """
 
     count: int = 0
     total: float = 0.0
@@ -59,43 +67,90 @@ class Moments:
     minimum: float = float("nan")
     maximum: float = float("nan")
     negative: int = 0
+    scale: float = 1.0
 
     @classmethod
     def of(cls, values: np.ndarray) -> Moments:
         if values.size == 0:
             return cls()
-        mean = float(values.mean())
+        minimum, maximum = float(values.min()), float(values.max())
+        scale = _scale(max(-minimum, maximum))
+        scaled = values if scale == 1.0 else values / scale
+        total = float(scaled.sum())
+        mean = total / values.size  # what ndarray.mean computes, without a second pass
         return cls(
             count=int(values.size),
-            total=float(values.sum()),
-            mean=mean,
-            m2=float(np.square(values - mean).sum()),
-            minimum=float(values.min()),
-            maximum=float(values.max()),
+            total=total,
+            mean=_between(mean * scale, minimum, maximum),
+            m2=float(np.square(scaled - mean).sum()),
+            minimum=minimum,
+            maximum=maximum,
             negative=int(np.count_nonzero(values < 0)),
+            scale=scale,
         )
+
+    @classmethod
+    def from_summary(
+        cls, count: int, total: float, mean: float, std_dev: float, minimum: float, maximum: float, negative: int = 0
+    ) -> Moments:
+        """Moments from a statistics file's numbers; a standard deviation near 1e308 squares safely."""
+        sizes = [abs(v) for v in (minimum, maximum, std_dev) if math.isfinite(v)]
+        scale = _scale(max(sizes, default=0.0))
+        m2 = (std_dev / scale) ** 2 * count if math.isfinite(std_dev) else 0.0
+        return cls(count, total / scale, mean, m2, minimum, maximum, negative, scale)
+
+    @property
+    def sum(self) -> float:
+        """The float64 sum: ±inf when the exact sum is beyond float64 (IEEE rounding of it)."""
+        return self.total * self.scale
 
     @property
     def std_dev(self) -> float:
         """Population standard deviation, as Deequ (and so AWS) reports it."""
-        return float(np.sqrt(self.m2 / self.count)) if self.count else float("nan")
+        return float(np.sqrt(self.m2 / self.count)) * self.scale if self.count else float("nan")
 
     def merge(self, other: Moments) -> Moments:
+        """Chan's parallel formulas, in the larger of the two scales (the other part's tiniest
+        contributions may round away there, far below the result's own rounding)."""
         if other.count == 0:
             return self
         if self.count == 0:
             return other
+        scale = max(self.scale, other.scale)
+        a, b = self.scale / scale, other.scale / scale
         n = self.count + other.count
-        delta = other.mean - self.mean
+        delta = other.mean / scale - self.mean / scale  # never overflows, unlike other.mean - self.mean
+        minimum, maximum = min(self.minimum, other.minimum), max(self.maximum, other.maximum)
         return Moments(
             count=n,
-            total=self.total + other.total,
-            mean=self.mean + delta * other.count / n,
-            m2=self.m2 + other.m2 + delta * delta * self.count * other.count / n,
-            minimum=min(self.minimum, other.minimum),
-            maximum=max(self.maximum, other.maximum),
+            total=self.total * a + other.total * b,
+            mean=_between((self.mean / scale + delta * other.count / n) * scale, minimum, maximum),
+            m2=self.m2 * a * a + other.m2 * b * b + delta * delta * self.count * other.count / n,
+            minimum=minimum,
+            maximum=maximum,
             negative=self.negative + other.negative,
+            scale=scale,
         )
+
+
+# Magnitudes where float64 squares and sums of up to 2**63 values stay finite and normal.
+_SMALL, _LARGE = 2.0**-400, 2.0**400
+
+
+def _scale(biggest: float) -> float:
+    """1, or the power of two that brings ``biggest`` into [1, 2).
+
+    >>> _scale(3.0), _scale(1e308) == 2.0**1023, _scale(1e-300) == 2.0**-997
+    (1.0, True, True)
+    """
+    if biggest == 0 or _SMALL <= biggest < _LARGE:
+        return 1.0
+    return math.ldexp(1.0, math.frexp(biggest)[1] - 1)
+
+
+def _between(value: float, low: float, high: float) -> float:
+    # A mean lies between min and max; rounding can step just outside, and past float64 at the edge.
+    return min(max(value, low), high)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,10 @@
-"""``python -m container``: the image's entrypoint and the only place that exits."""
+"""``python -m container``: the image's entrypoint and the only place that exits.
+
+SageMaker stops a job with SIGINT or SIGTERM (StopProcessingJob, max runtime; ``docker stop`` sends
+SIGTERM). Either one becomes ``Stopped``, which ends the job with a ``Stopped: ...`` message and exit
+code 128 + the signal. The handler is installed before anything else of ours is imported: the job's
+imports (pyarrow, numpy...) take most of a second, and a stop during them must end the same way.
+"""
 
 from __future__ import annotations
 
@@ -9,39 +15,59 @@ import sys
 from collections.abc import Mapping
 from types import FrameType
 
-from container.contract import base_paths, from_env
-from container.errors import ClientError
-from container.run import run
-from container.write.message import write_message
-
 log = logging.getLogger("container")
 
 EXIT_CLIENT_ERROR = 2
 EXIT_INTERNAL_ERROR = 1
 EXIT_STOPPED = 128 + signal.SIGTERM
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 class Stopped(BaseException):
     """SageMaker (StopProcessingJob, max runtime) or Docker asked the job to stop."""
 
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
 
 def _stop(signum: int, frame: FrameType | None) -> None:
-    raise Stopped(signal.Signals(signum).name)
+    # The first signal wins. Stoppers repeat themselves, and a second Stopped raised while the
+    # first one is being handled would escape the stop path and lose the message.
+    for each in STOP_SIGNALS:
+        signal.signal(each, signal.SIG_IGN)
+    raise Stopped(signum)
 
 
 def main(env: Mapping[str, str]) -> int:
-    """Run one job; write ``<base>/output/message``; return the exit code."""
-    logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(asctime)s %(levelname)s %(message)s")
-    message_file = base_paths(env).message
-    # As PID 1 in a container, Python would ignore SIGTERM; stop cleanly instead. Outputs are
-    # written atomically, so a stop never leaves a half-written file behind.
-    signal.signal(signal.SIGTERM, _stop)
+    """Run one job; write ``<base>/output/message``; return the exit code.
+
+    It owns the process's stop signals: armed first, ignored once the message is written (a stop
+    that comes later has nothing left to stop, and must not turn a finished job into a traceback)."""
+    # As PID 1 in a container, Python would ignore SIGTERM; stop cleanly instead.
+    for each in STOP_SIGNALS:
+        signal.signal(each, _stop)
     try:
-        outcome = run(from_env(env))
+        logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(asctime)s %(levelname)s %(message)s")
+        log.info("Job starting (pid %d); SIGTERM or SIGINT stops it with a Stopped message.", os.getpid())
+        code = _job(env)
+        for each in STOP_SIGNALS:
+            signal.signal(each, signal.SIG_IGN)
+        return code
     except Stopped as exc:
-        log.warning("stopped by %s", exc)
-        write_message(message_file, f"Stopped: the job received {exc} before it finished; no report was completed.")
-        return EXIT_STOPPED
+        return _stopped(env, exc)
+
+
+def _job(env: Mapping[str, str]) -> int:
+    from container.contract import base_paths, from_env
+    from container.errors import ClientError
+    from container.write.message import write_message
+
+    message_file = base_paths(env).message
+    try:
+        from container.run import run  # the heavy imports: only now, with the stop handler in place
+
+        outcome = run(from_env(env))
     except ClientError as exc:
         text = f"ClientError: {exc}"
         log.error("%s", text)
@@ -54,6 +80,20 @@ def main(env: Mapping[str, str]) -> int:
     log.info("%s", outcome.message)
     write_message(message_file, outcome.message)
     return 0
+
+
+def _stopped(env: Mapping[str, str], exc: Stopped) -> int:
+    """Remove what a cut-short write left in the output folders, then say the job was stopped."""
+    from container.contract import base_paths
+    from container.write.atomic import remove_temporaries
+    from container.write.message import write_message
+
+    log.warning("stopped by %s", exc)
+    removed = remove_temporaries()
+    if removed:
+        log.warning("removed %d temporary file(s) of writes the stop cut short", removed)
+    write_message(base_paths(env).message, f"Stopped: the job received {exc} before it finished; no report was completed.")
+    return 128 + exc.signum
 
 
 if __name__ == "__main__":

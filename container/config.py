@@ -14,15 +14,22 @@ Example::
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from analyzers.drift.settings import Correction, DriftSettings, Effect, MethodSettings
+from analyzers.model_quality.metrics import BINARY, MULTICLASS, REGRESSION
+from container import config_schema as schema
+from container.bias_config import BiasConfig, FacetConfig, bias_settings
+from container.config_schema import count, names
+from container.documents import parse_json
 from container.errors import ConfigError
 
+__all__ = ["AnalysisConfig", "BiasConfig", "FacetConfig", "parse", "parse_text"]
+
 SECTION = "analysis_config"  # its key inside constraints.json
+PROBLEM_TYPES = (BINARY, MULTICLASS, REGRESSION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,32 +68,6 @@ class ExpectationsConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class FacetConfig:
-    name: str
-    values: tuple[Any, ...] | None  # None: one-vs-all
-
-
-@dataclass(frozen=True, slots=True)
-class BiasConfig:
-    """Clarify's analysis-config keys, plus where the labels and the baseline come from."""
-
-    label: str
-    label_values: tuple[Any, ...]
-    facets: tuple[FacetConfig, ...]
-    group_variable: str | None = None
-    predicted_label: str | None = None  # captured column with the model's output; default: the first output
-    probability_threshold: float | None = None  # scores above it are positive predictions
-    features: tuple[str, ...] | None = None  # FlipTest features; default: the numeric input columns
-    ground_truth: str | None = None  # local folder or s3:// prefix of ground-truth JSON lines
-    label_delay_hours: int = 24  # ground-truth hour folders read after the window's end
-    baseline: str | None = None  # a baseline analysis.json (ours or Clarify's), local or s3://
-    resamples: int = 100
-    confidence: float = 0.95
-    seed: int = 0
-    row_budget: int = 200_000
-
-
-@dataclass(frozen=True, slots=True)
 class LimitsConfig:
     """Bounds on what one record may cost, and the share of bad records that becomes a finding.
 
@@ -108,234 +89,138 @@ class AnalysisConfig:
     drift: DriftSettings | None = None  # None: AWS's L-infinity check decides drift alone
     expectations: ExpectationsConfig = field(default_factory=ExpectationsConfig)
     bias: BiasConfig | None = None
-    model_quality: dict[str, Any] = field(default_factory=dict)  # checked by the model-quality job's settings
+    model_quality: dict[str, Any] = field(default_factory=dict)  # the keys given, values checked
     limits: LimitsConfig = field(default_factory=LimitsConfig)
 
 
 def parse(data: object, *, source: str) -> AnalysisConfig:
     """Validate a decoded analysis config; ``source`` says where it came from, for messages."""
-    top = _object(
-        data, source, {"columns", "payload", "empty_window", "drift", "expectations", "bias", "model_quality", "limits"}
-    )
-    columns = _object(top.get("columns", {}), f"{source}: columns", {"output", "input"})
-    payload = _object(
-        top.get("payload", {}),
-        f"{source}: payload",
-        {"input_records", "input_record", "output_records", "output_record"},
-    )
-    empty_window = top.get("empty_window", "complete")
+    doc = schema.convert(data, schema.Document, source=source)
+    columns = doc.columns or schema.Columns()
+    payload = doc.payload or schema.Payload()
+    empty_window = "complete" if doc.empty_window is None else doc.empty_window
     if empty_window not in ("complete", "fail"):
         raise ConfigError(f"{source}: empty_window must be 'complete' or 'fail'. Got {empty_window!r} instead.")
     return AnalysisConfig(
         columns=ColumnsConfig(
-            output=_names(columns.get("output"), f"{source}: columns.output"),
-            input=_names(columns.get("input"), f"{source}: columns.input"),
+            output=None if columns.output is None else names(columns.output, f"{source}: columns.output"),
+            input=None if columns.input is None else names(columns.input, f"{source}: columns.input"),
         ),
-        payload=PayloadConfig(**{k: _text(v, f"{source}: payload.{k}") for k, v in payload.items()}),
+        payload=PayloadConfig(
+            **{k: _text(getattr(payload, k), f"{source}: payload.{k}") for k in payload.__struct_fields__},
+        ),
         empty_window=empty_window,
-        drift=None if "drift" not in top else _drift(top["drift"], f"{source}: drift"),
-        expectations=_expectations(top.get("expectations", {}), f"{source}: expectations"),
-        bias=None if "bias" not in top else parse_bias(top["bias"], f"{source}: bias", strict=True),
-        model_quality=dict(_object(top.get("model_quality", {}), f"{source}: model_quality", MODEL_QUALITY_KEYS)),
-        limits=_limits(top.get("limits", {}), f"{source}: limits"),
-    )
-
-
-def _limits(value: object, where: str) -> LimitsConfig:
-    spec = _object(value, where, {"max_record_bytes", "max_nesting_depth", "bad_record_share"})
-    defaults = LimitsConfig()
-    share = spec.get("bad_record_share", defaults.bad_record_share)
-    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
-        raise ConfigError(f"{where}.bad_record_share must be a number in [0, 1], e.g. 0.05. Got {share!r} instead.")
-    record_bytes = spec.get("max_record_bytes", defaults.max_record_bytes)
-    depth = spec.get("max_nesting_depth", defaults.max_nesting_depth)
-    return LimitsConfig(
-        max_record_bytes=_count(record_bytes, f"{where}.max_record_bytes", minimum=1),
-        max_nesting_depth=_count(depth, f"{where}.max_nesting_depth", minimum=1),
-        bad_record_share=float(share),
+        drift=None if doc.drift is None else _drift(doc.drift, source),
+        expectations=_expectations(doc.expectations or schema.Expectations(), f"{source}: expectations"),
+        bias=None if doc.bias is None else bias_settings(doc.bias, source=source, prefix="bias."),
+        model_quality=_model_quality(doc.model_quality or schema.ModelQuality(), f"{source}: model_quality"),
+        limits=_limits(doc.limits or schema.Limits(), f"{source}: limits"),
     )
 
 
 def parse_text(text: str, *, source: str) -> AnalysisConfig:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"{source} is not valid JSON ({exc.msg}, line {exc.lineno}); fix the file.") from None
-    return parse(data, source=source)
+    return parse(parse_json(text, source=source, error=ConfigError), source=source)
 
 
-def _object(value: object, where: str, allowed: set[str]) -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        raise ConfigError(f"{where} must be a JSON object. Got {type(value).__name__} instead.")
-    unknown = sorted(set(value) - allowed)
-    if unknown:
-        raise ConfigError(f"{where}: unknown key {unknown[0]!r}; allowed keys are {', '.join(sorted(allowed))}.")
+def _text(value: str | None, where: str) -> str | None:
+    if value == "":
+        raise ConfigError(f"{where} must be a non-empty string such as 'instances'. Got '' instead.")
     return value
 
 
-def _names(value: object, where: str) -> tuple[str, ...] | None:
-    if value is None:
-        return None
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise ConfigError(f"{where} must be a list of non-empty column names. Got {value!r:.80} instead.")
-    duplicates = sorted({v for v in value if value.count(v) > 1})
-    if duplicates:
-        raise ConfigError(f"{where} names {duplicates[0]!r} twice; column names must be unique.")
-    return tuple(value)
+def _limits(spec: schema.Limits, where: str) -> LimitsConfig:
+    defaults = LimitsConfig()
+    share = defaults.bad_record_share if spec.bad_record_share is None else spec.bad_record_share
+    if not 0 <= share <= 1:
+        raise ConfigError(f"{where}.bad_record_share must be a number in [0, 1], e.g. 0.05. Got {share!r} instead.")
+    return LimitsConfig(
+        max_record_bytes=count(spec.max_record_bytes, f"{where}.max_record_bytes", defaults.max_record_bytes, minimum=1),
+        max_nesting_depth=count(spec.max_nesting_depth, f"{where}.max_nesting_depth", defaults.max_nesting_depth, minimum=1),
+        bad_record_share=float(share),
+    )
 
 
-def _text(value: object, where: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise ConfigError(f"{where} must be a non-empty string such as 'instances'. Got {value!r:.80} instead.")
-    return value
+def _expectations(spec: schema.Expectations, where: str) -> ExpectationsConfig:
+    if spec.suite == "":
+        raise ConfigError(f"{where}.suite must be a local path or s3:// URI of a suite. Got '' instead.")
+    budget = ExpectationsConfig().row_budget if spec.row_budget is None else spec.row_budget
+    if budget < 1:
+        raise ConfigError(f"The 'row_budget' parameter of {where} must be an integer >= 1. Got {budget!r} instead.")
+    seed = 0 if spec.seed is None else spec.seed
+    if seed < 0:
+        raise ConfigError(f"The 'seed' parameter of {where} must be an integer >= 0. Got {seed!r} instead.")
+    return ExpectationsConfig(suite=spec.suite, row_budget=budget, seed=seed)
 
 
-_METHOD_KEYS = {"effect", "floor", "min_samples"}
-MODEL_QUALITY_KEYS = {
-    "problem_type",
-    "inference_attribute",
-    "probability_attribute",
-    "probability_threshold_attribute",
-    "ground_truth_attribute",
-    "min_labelled",
-    "label_delay_hours",
-    "row_budget",
-    "calibration_tolerance",
-    "seed",
-}
-
-
-def _drift(value: object, where: str) -> DriftSettings:
+def _drift(spec: schema.Drift, source: str) -> DriftSettings:
     """The ``drift`` section: global method keys, ``numeric``/``categorical`` layers, ``features``."""
-    top = _object(value, where, {"correction", "level", "numeric", "categorical", "features"} | _METHOD_KEYS)
-    correction = top.get("correction", Correction.BENJAMINI_HOCHBERG.value)
+    where = f"{source}: drift"
+    defaults = DriftSettings()
+    correction = defaults.correction.value if spec.correction is None else spec.correction
     if correction not in {c.value for c in Correction}:
         allowed = ", ".join(c.value for c in Correction)
         raise ConfigError(f"{where}.correction must be one of {allowed}. Got {correction!r} instead.")
-    level = top.get("level", DriftSettings().level)
-    if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1:
+    level = defaults.level if spec.level is None else spec.level
+    if not 0 < level < 1:
         raise ConfigError(f"{where}.level must be a number in (0, 1), e.g. 0.01. Got {level!r} instead.")
-    features = _object(top.get("features", {}), f"{where}.features", set(top.get("features", {})))
-    categorical = _method(top.get("categorical", {}), f"{where}.categorical")
+    categorical = _method(spec.categorical or schema.Method(), f"{where}.categorical")
     if categorical.effect is Effect.WASSERSTEIN:
         raise ConfigError(f"{where}.categorical.effect cannot be wasserstein (it needs numbers); use linf, psi or js.")
+    features = tuple(_feature(name, value, source) for name, value in (spec.features or {}).items())
     return DriftSettings(
         correction=Correction(correction),
         level=float(level),
-        default=_method({k: v for k, v in top.items() if k in _METHOD_KEYS}, where),
-        numeric=_method(top.get("numeric", {}), f"{where}.numeric"),
+        default=_method(spec, where),
+        numeric=_method(spec.numeric or schema.Method(), f"{where}.numeric"),
         categorical=categorical,
-        features=tuple((name, _method(spec, f"{where}.features.{name}")) for name, spec in features.items()),
+        features=features,
     )
 
 
-def _method(value: object, where: str) -> MethodSettings:
-    spec = _object(value, where, _METHOD_KEYS)
-    effect = spec.get("effect")
-    if effect is not None and effect not in {e.value for e in Effect}:
+def _feature(name: str, value: object, source: str) -> tuple[str, MethodSettings]:
+    spec = schema.convert(value, schema.Method, source=source, at=f".drift.features.{name}")
+    return name, _method(spec, f"{source}: drift.features.{name}")
+
+
+def _method(spec: schema.Method, where: str) -> MethodSettings:
+    if spec.effect is not None and spec.effect not in {e.value for e in Effect}:
         allowed = ", ".join(e.value for e in Effect)
-        raise ConfigError(f"The 'effect' parameter of {where} must be one of {allowed}. Got {effect!r} instead.")
-    floor = spec.get("floor")
-    if floor is not None and (isinstance(floor, bool) or not isinstance(floor, int | float) or floor < 0):
-        raise ConfigError(f"The 'floor' parameter of {where} must be a number >= 0. Got {floor!r} instead.")
-    min_samples = spec.get("min_samples")
-    if min_samples is not None and (isinstance(min_samples, bool) or not isinstance(min_samples, int) or min_samples < 1):
-        raise ConfigError(f"The 'min_samples' parameter of {where} must be an integer >= 1. Got {min_samples!r} instead.")
+        raise ConfigError(f"The 'effect' parameter of {where} must be one of {allowed}. Got {spec.effect!r} instead.")
+    if spec.floor is not None and spec.floor < 0:
+        raise ConfigError(f"The 'floor' parameter of {where} must be a number >= 0. Got {spec.floor!r} instead.")
+    if spec.min_samples is not None and spec.min_samples < 1:
+        raise ConfigError(f"The 'min_samples' parameter of {where} must be an integer >= 1. Got {spec.min_samples!r} instead.")
     return MethodSettings(
-        effect=None if effect is None else Effect(effect),
-        floor=None if floor is None else float(floor),
-        min_samples=min_samples,
+        effect=None if spec.effect is None else Effect(spec.effect),
+        floor=None if spec.floor is None else float(spec.floor),
+        min_samples=spec.min_samples,
     )
 
 
-def _expectations(value: object, where: str) -> ExpectationsConfig:
-    spec = _object(value, where, {"suite", "row_budget", "seed"})
-    suite = spec.get("suite")
-    if suite is not None:
-        suite = _text(suite, f"{where}.suite")
-    budget = spec.get("row_budget", ExpectationsConfig().row_budget)
-    if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
-        raise ConfigError(f"The 'row_budget' parameter of {where} must be an integer >= 1. Got {budget!r} instead.")
-    seed = spec.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ConfigError(f"The 'seed' parameter of {where} must be an integer >= 0. Got {seed!r} instead.")
-    return ExpectationsConfig(suite=suite, row_budget=budget, seed=seed)
+def _model_quality(spec: schema.ModelQuality, where: str) -> dict[str, Any]:
+    """The keys given, their values checked; the model-quality job merges them under the environment."""
+    values = {k: v for k in spec.__struct_fields__ if (v := getattr(spec, k)) is not None}
+    problem = values.get("problem_type")
+    if problem is not None and problem not in PROBLEM_TYPES:
+        raise ConfigError(f"{where}.problem_type must be one of {', '.join(PROBLEM_TYPES)}. Got {problem!r} instead.")
+    for key in ("inference_attribute", "probability_attribute", "ground_truth_attribute"):
+        if values.get(key) == "":
+            raise ConfigError(f"{where}.{key} must name a column (a CSV position such as '0' or a JSON key). Got '' instead.")
+    for key, minimum in (("min_labelled", 0), ("label_delay_hours", 0), ("row_budget", 1), ("seed", 0)):
+        if key in values:
+            count(values[key], f"{where}.{key}", 0, minimum=minimum)
+    tolerance = values.get("calibration_tolerance", 0.0)
+    if not 0 <= tolerance <= 1:
+        raise ConfigError(f"{where}.calibration_tolerance must be a number in [0, 1], e.g. 0.05. Got {tolerance!r} instead.")
+    if "probability_threshold_attribute" in values:
+        _threshold(values["probability_threshold_attribute"], f"{where}.probability_threshold_attribute")
+    return values
 
 
-_BIAS_KEYS = {
-    "label",
-    "label_values_or_threshold",
-    "facet",
-    "group_variable",
-    "predicted_label",
-    "probability_threshold",
-    "features",
-    "ground_truth",
-    "label_delay_hours",
-    "baseline",
-    "bootstrap",
-    "row_budget",
-}
-
-
-def parse_bias(value: object, where: str, *, strict: bool) -> BiasConfig:
-    """The ``bias`` section, or (``strict=False``) a Clarify analysis_config.json, whose other keys
-    (``methods``, ``predictor``, ``headers``...) are for Clarify's own container and are ignored."""
-    spec = (
-        _object(value, where, _BIAS_KEYS) if strict else _object(value, where, set(value) if isinstance(value, dict) else set())
-    )
-    label = spec.get("label")
-    if not isinstance(label, str) or not label:
-        raise ConfigError(f'{where}.label must name the label (ground-truth) column, e.g. "label". Got {label!r} instead.')
-    values = spec.get("label_values_or_threshold")
-    if not isinstance(values, list) or not values:
-        raise ConfigError(
-            f"{where}.label_values_or_threshold must be a non-empty list, e.g. [1] or [0.5]. Got {values!r} instead."
-        )
-    facets = spec.get("facet")
-    if not isinstance(facets, list) or not facets:
-        raise ConfigError(f'{where}.facet must be a list like [{{"name_or_index": "sex", "value_or_threshold": ["F"]}}].')
-    parsed = []
-    for i, item in enumerate(facets):
-        facet = _object(item, f"{where}.facet[{i}]", {"name_or_index", "value_or_threshold"})
-        name = facet.get("name_or_index")
-        if not isinstance(name, str) or not name:
-            raise ConfigError(f"{where}.facet[{i}].name_or_index must be a column name. Got {name!r} instead.")
-        facet_values = facet.get("value_or_threshold")
-        if facet_values is not None and (not isinstance(facet_values, list) or not facet_values):
-            raise ConfigError(f"{where}.facet[{i}].value_or_threshold must be a non-empty list or absent (one-vs-all).")
-        parsed.append(FacetConfig(name, None if facet_values is None else tuple(facet_values)))
-    boot = _object(spec.get("bootstrap", {}), f"{where}.bootstrap", {"resamples", "confidence", "seed"})
-    threshold = spec.get("probability_threshold")
-    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, int | float)):
-        raise ConfigError(f"{where}.probability_threshold must be a number such as 0.5. Got {threshold!r} instead.")
-    features = spec.get("features")
-    confidence = boot.get("confidence", 0.95)
-    if isinstance(confidence, bool) or not isinstance(confidence, int | float) or not 0 < confidence < 1:
-        raise ConfigError(f"{where}.bootstrap.confidence must be a number in (0, 1). Got {confidence!r} instead.")
-    return BiasConfig(
-        label=label,
-        label_values=tuple(values),
-        facets=tuple(parsed),
-        group_variable=_optional_text(spec.get("group_variable"), f"{where}.group_variable"),
-        predicted_label=_optional_text(spec.get("predicted_label"), f"{where}.predicted_label"),
-        probability_threshold=None if threshold is None else float(threshold),
-        features=None if features is None else (_names(features, f"{where}.features") or ()),
-        ground_truth=_optional_text(spec.get("ground_truth"), f"{where}.ground_truth"),
-        label_delay_hours=_count(spec.get("label_delay_hours", 24), f"{where}.label_delay_hours", minimum=0),
-        baseline=_optional_text(spec.get("baseline"), f"{where}.baseline"),
-        resamples=_count(boot.get("resamples", 100), f"{where}.bootstrap.resamples", minimum=0),
-        confidence=float(confidence),
-        seed=_count(boot.get("seed", 0), f"{where}.bootstrap.seed", minimum=0),
-        row_budget=_count(spec.get("row_budget", 200_000), f"{where}.row_budget", minimum=1),
-    )
-
-
-def _optional_text(value: object, where: str) -> str | None:
-    return None if value is None else _text(value, where)
-
-
-def _count(value: object, where: str, *, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ConfigError(f"{where} must be an integer >= {minimum}. Got {value!r} instead.")
-    return value
+def _threshold(value: float | str, where: str) -> None:
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise ConfigError(f"{where} must be a number such as 0.5. Got {value!r} instead.")

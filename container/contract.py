@@ -8,19 +8,20 @@ SageMaker passes everything as environment variables (mirrored in
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from pathlib import Path
 
+from container.dataset_format import DATASET_FORMAT, DatasetFormat, FormatKind, parse_dataset_format
 from container.errors import ContractError
+from container.sagemaker_config import is_leader, job_config_environment
+
+__all__ = ["DATASET_FORMAT", "DatasetFormat", "FormatKind", "MonitorContract", "Paths", "from_env", "parse_dataset_format"]
 
 # Environment variables set by SageMaker (CONTRACT §1.1) and the ones we add.
 BASE_DIR = "SAGEMAKER_BASE_DIR"
-DATASET_FORMAT = "dataset_format"
 DATASET_SOURCE = "dataset_source"
 OUTPUT_PATH = "output_path"
 BASELINE_STATISTICS = "baseline_statistics"
@@ -45,6 +46,10 @@ MODEL_QUALITY_VARIABLES = (
     "ground_truth_attribute",
 )
 BIAS_CONFIG = "bias_config"  # ours: a Clarify analysis_config.json (local or s3://) for the bias step
+VARIABLES = (BASE_DIR, DATASET_FORMAT, DATASET_SOURCE, OUTPUT_PATH, BASELINE_STATISTICS, BASELINE_CONSTRAINTS)
+VARIABLES += (PUBLISH_CLOUDWATCH_METRICS, ENDPOINT_NAME, SCHEDULE_NAME, START_TIME, END_TIME, ANALYSIS_CONFIG)
+VARIABLES += (CLOUDWATCH_NAMESPACE, EXPECTATION_SUITE, GROUND_TRUTH_SOURCE, ANALYSIS_WINDOW, REPORT_S3_URI, ANALYSIS_TYPE)
+VARIABLES += (*MODEL_QUALITY_VARIABLES, BIAS_CONFIG)
 BIAS_REPORT_FILE = "analysis.json"  # Clarify's name for the bias report (also the bias baseline)
 
 DEFAULT_BASE_DIR = "/opt/ml"
@@ -54,21 +59,6 @@ DRIFT_REPORT_FILE = "drift_report.json"  # ours: every feature's statistical dri
 SUITE_FILE = "expectation_suite.json"  # ours: the Great Expectations suite a baseline job suggests
 EXPECTATION_RESULTS_FILE = "expectation_results.json"  # ours: the suite's full validation result
 VIOLATIONS_FILE = "constraint_violations.json"  # the SDK's name; the docs table's "constraints_" is a typo
-
-
-class FormatKind(StrEnum):
-    CAPTURE = "sagemakerCaptureJson"
-    CSV = "csv"
-    JSON = "json"
-    PARQUET = "parquet"
-
-
-@dataclass(frozen=True, slots=True)
-class DatasetFormat:
-    kind: FormatKind
-    header: bool = False  # csv
-    json_lines: bool = True  # json
-    capture_parts: tuple[str, ...] = ("endpointOutput", "endpointInput")  # model output first (CONTRACT §5.4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,19 +145,12 @@ def base_paths(env: Mapping[str, str]) -> Paths:
 def from_env(env: Mapping[str, str]) -> MonitorContract:
     """Read the contract from ``env``, falling back to the job config file SageMaker mounts."""
     paths = base_paths(env)
-    merged = {**_job_config_environment(paths.job_config), **env}
+    merged = {**job_config_environment(paths.job_config), **env}
+    _check_text(merged)
     is_baseline = not (merged.get(BASELINE_STATISTICS) or merged.get(BASELINE_CONSTRAINTS))
     if (merged.get(ANALYSIS_TYPE) or "DATA_QUALITY").strip().upper() not in ("DATA_QUALITY", "MODEL_QUALITY"):
         raise ContractError(f"{ANALYSIS_TYPE}={merged[ANALYSIS_TYPE]!r} is not DATA_QUALITY or MODEL_QUALITY.")
-    start = _parse_time(merged, START_TIME)
-    end = _parse_time(merged, END_TIME)
-    if start is None and end is not None and merged.get(ANALYSIS_WINDOW):
-        start = end - _duration(merged[ANALYSIS_WINDOW])
-    if start and end and start >= end:
-        raise ContractError(
-            f"{START_TIME}={merged[START_TIME]!r} is not before {END_TIME}={merged[END_TIME]!r}; "
-            "the analysis window is [start_time, end_time): swap or correct them."
-        )
+    start, end = _window(merged)
     publish = merged.get(PUBLISH_CLOUDWATCH_METRICS, "Disabled").strip()
     if publish not in ("Enabled", "Disabled"):
         raise ContractError(f"{PUBLISH_CLOUDWATCH_METRICS}={publish!r} is not valid: use 'Enabled' or 'Disabled'.")
@@ -192,52 +175,46 @@ def from_env(env: Mapping[str, str]) -> MonitorContract:
         report_s3_uri=merged.get(REPORT_S3_URI) or None,
         analysis_type=(merged.get(ANALYSIS_TYPE) or "DATA_QUALITY").strip().upper(),
         model_quality_env=tuple((k, merged[k]) for k in MODEL_QUALITY_VARIABLES if merged.get(k)),
-        is_leader=_is_leader(paths.resource_config),
+        is_leader=is_leader(paths.resource_config),
     )
 
 
-def parse_dataset_format(raw: str | None, *, baseline_job: bool) -> DatasetFormat:
-    """Parse the ``dataset_format`` JSON; absent, a baseline job reads CSV with a header and a
-    monitoring job reads endpoint capture."""
-    if not raw:
-        return DatasetFormat(FormatKind.CSV, header=True) if baseline_job else DatasetFormat(FormatKind.CAPTURE)
-    allowed = ", ".join(k.value for k in FormatKind)
+def _check_text(env: Mapping[str, str]) -> None:
+    """Every variable we read is text: bytes that are not UTF-8 reach Python as lone surrogates, which no
+    output file, message or metric dimension can hold."""
+    for name in VARIABLES:
+        value = env.get(name) or ""
+        if not value.isascii() and not _is_utf8(value):
+            raise ContractError(f"{name}={value[:80]!r} is not valid UTF-8 text; fix the variable.")
+
+
+def _is_utf8(value: str) -> bool:
     try:
-        spec = json.loads(raw)
-    except json.JSONDecodeError as exc:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _window(env: Mapping[str, str]) -> tuple[datetime | None, datetime | None]:
+    """``[start_time, end_time)``; without ``start_time``, ``analysis_window`` before ``end_time``."""
+    start = _parse_time(env, START_TIME)
+    end = _parse_time(env, END_TIME)
+    if start is None and end is not None and env.get(ANALYSIS_WINDOW):
+        raw = env[ANALYSIS_WINDOW]
+        try:
+            return end - _duration(raw), end
+        except OverflowError:  # the duration itself, or the start it gives, is beyond datetime's years 1-9999
+            raise ContractError(
+                f"{ANALYSIS_WINDOW}={raw!r} reaches back before the year 1 from {END_TIME}={env[END_TIME]!r}; "
+                "use a duration such as PT1H or P1D."
+            ) from None
+    if start and end and start >= end:
         raise ContractError(
-            f'{DATASET_FORMAT} is not JSON ({exc.msg} at char {exc.pos}): {raw[:80]!r}. Example: {{"csv": {{"header": true}}}}.'
-        ) from None
-    if not isinstance(spec, dict) or len(spec) != 1:
-        raise ContractError(f"{DATASET_FORMAT} must be an object with exactly one key ({allowed}); got {raw[:80]!r}.")
-    ((key, options),) = spec.items()
-    if key not in {k.value for k in FormatKind}:
-        raise ContractError(f"{DATASET_FORMAT} {key!r} is not supported; use one of: {allowed}.")
-    options = options if isinstance(options, dict) else {}
-    kind = FormatKind(key)
-    if kind is FormatKind.CAPTURE:
-        names = options.get("captureIndexNames") or ["endpointInput", "endpointOutput"]
-        unknown = set(names) - {"endpointInput", "endpointOutput"}
-        if unknown:
-            raise ContractError(f"captureIndexNames {sorted(unknown)} not understood; use endpointInput and/or endpointOutput.")
-        parts = tuple(p for p in ("endpointOutput", "endpointInput") if p in names)
-        return DatasetFormat(kind, capture_parts=parts)
-    if kind is FormatKind.CSV:
-        return DatasetFormat(kind, header=_flag(options.get("header", False), "csv.header"))
-    if kind is FormatKind.JSON:
-        # The docs say "line", the SDK's baseline DatasetFormat writes "lines".
-        lines = options.get("line", options.get("lines", True))
-        return DatasetFormat(kind, json_lines=_flag(lines, "json.line"))
-    return DatasetFormat(kind)
-
-
-def _flag(value: object, name: str) -> bool:
-    # The docs render these as strings ("true"), the API as booleans: accept both.
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    raise ContractError(f"{DATASET_FORMAT} {name}={value!r} is not a boolean; use true or false.")
+            f"{START_TIME}={env[START_TIME]!r} is not before {END_TIME}={env[END_TIME]!r}; "
+            "the analysis window is [start_time, end_time): swap or correct them."
+        )
+    return start, end
 
 
 _SPACES = re.compile(r"\s+")
@@ -250,16 +227,21 @@ def _parse_time(env: Mapping[str, str], name: str) -> datetime | None:
     text = _SPACES.sub("", raw)  # the docs' own example reads "2019-12-01T16: 20: 00Z"
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
     except ValueError:
         raise ContractError(f"{name}={raw!r} is not an ISO-8601 time; use the form 2024-01-19T19:00:00Z.") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 is in the year 0 in UTC, which datetime cannot hold
+        raise ContractError(
+            f"{name}={raw!r} lies outside the years 1 to 9999 once converted to UTC; use a time such as 2024-01-19T19:00:00Z."
+        ) from None
 
 
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
 
 
 def _duration(raw: str) -> timedelta:
-    """An ISO-8601 duration of days, hours and minutes (``PT1H``, ``P1D``, ``PT30M``).
+    """An ISO-8601 duration of days, hours and minutes (``PT1H``, ``P1D``, ``PT30M``), longer than zero.
+    A duration too long for ``timedelta`` raises ``OverflowError``.
 
     >>> _duration("PT1H"), _duration("P1DT2H")
     (datetime.timedelta(seconds=3600), datetime.timedelta(days=1, seconds=7200))
@@ -268,29 +250,11 @@ def _duration(raw: str) -> timedelta:
     if not match or not any(match.groups()):
         raise ContractError(f"{ANALYSIS_WINDOW}={raw!r} is not an ISO-8601 duration such as PT1H or P1D.")
     days, hours, minutes = (int(g or 0) for g in match.groups())
-    return timedelta(days=days, hours=hours, minutes=minutes)
+    duration = timedelta(days=days, hours=hours, minutes=minutes)
+    if not duration:
+        raise ContractError(f"{ANALYSIS_WINDOW}={raw!r} is an empty window; use a duration such as PT1H or P1D.")
+    return duration
 
 
 def _optional_path(raw: str | None) -> Path | None:
     return Path(raw) if raw else None
-
-
-def _job_config_environment(path: Path) -> dict[str, str]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as exc:
-        raise ContractError(f"{path} cannot be read as JSON ({exc}); SageMaker writes it, check the mount.") from None
-    environment = data.get("Environment") if isinstance(data, dict) else None
-    return {str(k): str(v) for k, v in environment.items()} if isinstance(environment, dict) else {}
-
-
-def _is_leader(path: Path) -> bool:
-    """On a multi-instance job only the first host writes results (every host sees the same data)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        hosts = sorted(data["hosts"])
-        return bool(data["current_host"] == hosts[0])
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
-        return True

@@ -37,13 +37,15 @@ _STEP = re.compile(r"\.([^.\[]+)|\[(\d+|\.\.\.)\]")
 _EXPECTED = re.compile(r"Expected `(?P<type>[^`]+)`(?P<rest>.*?)(?:, got `[^`]+`)?$")
 
 
-def decode(data: object, kind: type[T], *, source: str, error: type[ClientError] = ClientError) -> T:
+def decode(data: object, kind: type[T], *, source: str, error: type[ClientError] = ClientError, at: str = "") -> T:
     """Convert already-parsed JSON ``data`` into ``kind``; ``source`` names the document in messages
-    (e.g. ``"baseline_constraints constraints.json"``)."""
+    (e.g. ``"baseline_constraints constraints.json"``). ``at`` is where ``data`` sits in the document when
+    it is only a part of it (msgspec's paths do not name the keys of a ``dict``, so decode its values one
+    by one with ``at="section.key"``)."""
     try:
         return msgspec.convert(data, kind, strict=True)
     except msgspec.ValidationError as exc:
-        raise error(describe(exc, data, source=source)) from None
+        raise error(describe(exc, data, source=source, kind=kind, at=at)) from None
 
 
 def parse_json(text: str | bytes, *, source: str, error: type[ClientError] = ClientError) -> Any:
@@ -58,12 +60,15 @@ def parse_json(text: str | bytes, *, source: str, error: type[ClientError] = Cli
         raise error(f"{source} is not valid JSON ({exc.msg}, line {exc.lineno}); fix the file.") from None
 
 
-def describe(exc: msgspec.ValidationError, data: object, *, source: str) -> str:
-    """``<source>: <path> is <value>; expected <what>.`` from msgspec's message and the data."""
+def describe(exc: msgspec.ValidationError, data: object, *, source: str, kind: object = None, at: str = "") -> str:
+    """``<source>: <path> is <value>; expected <what>.`` from msgspec's message and the data.
+
+    With ``kind`` (the type decoded into), a choice of values is spelled out: msgspec itself only says
+    ``Invalid enum value``, which does not tell the user what to write instead."""
     match = _AT.match(str(exc))
     assert match is not None  # the pattern matches every string
     what, path = match["what"], match["path"] or ""
-    where = f"{source}: {path.lstrip('.') or '(top level)'}"
+    where = f"{source}: {(at + path).lstrip('.') or '(top level)'}"
     found, value = _lookup(data, path)
     if what.startswith("Object contains unknown field"):
         field = what.split("`")[1]
@@ -74,9 +79,14 @@ def describe(exc: msgspec.ValidationError, data: object, *, source: str) -> str:
     shown = ""
     if found:
         shown = f" is {_show(value)}"
-        if isinstance(value, float) and not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value) and what.startswith("Expected `float"):
             return f"{where}{shown}; a finite number is needed."
-    return f"{where}{shown}; expected {_expected(what)}."
+    return f"{where}{shown}; expected {_choices(kind, path, what) or _expected(what)}{_unquote(what, value)}."
+
+
+def problem(source: str, path: str, value: object, expected: str) -> str:
+    """The same sentence as a decoding error, for checks a type cannot express (e.g. a whole number)."""
+    return f"{source}: {path or '(top level)'} is {_show(value)}; expected {expected}."
 
 
 def _lookup(data: object, path: str) -> tuple[bool, object]:
@@ -92,6 +102,8 @@ def _lookup(data: object, path: str) -> tuple[bool, object]:
 
 
 def _show(value: object) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")  # as JSON spells them
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
@@ -105,6 +117,59 @@ _NAMES = {
     "bool": "true or false",
     "null": "null",
 }
+
+
+def _unquote(what: str, value: object) -> str:
+    # 'false' where a boolean belongs reads as "expected true or false" otherwise; say what differs.
+    return " (a JSON boolean, not a string)" if isinstance(value, str) and "`bool" in what else ""
+
+
+def _choices(kind: object, path: str, what: str) -> str | None:
+    """``one of 'A', 'B'`` (with the other types allowed) when the type at ``path`` offers fixed values."""
+    if kind is None or not (what.startswith("Invalid enum value") or "str" in what):
+        return None
+    node = _type_at(msgspec.inspect.type_info(kind), path)
+    members = node.types if isinstance(node, msgspec.inspect.UnionType) else (node,)
+    values = [v for m in members for v in _values(m)]
+    if not values:
+        return None
+    others = [_NAMES.get(_kind_name(m), _kind_name(m)) for m in members if not _values(m)]
+    fixed = repr(values[0]) if len(values) == 1 else "one of " + ", ".join(repr(v) for v in values)
+    return " or ".join([*others, fixed])
+
+
+def _values(node: object) -> tuple[object, ...]:
+    if isinstance(node, msgspec.inspect.EnumType):
+        return tuple(member.value for member in node.cls)
+    if isinstance(node, msgspec.inspect.LiteralType):
+        return node.values
+    return ()
+
+
+def _kind_name(node: object) -> str:
+    names = {"ListType": "array", "StructType": "object", "DictType": "object", "StrType": "str", "IntType": "int"}
+    names |= {"FloatType": "float", "BoolType": "bool", "NoneType": "null"}
+    return names.get(type(node).__name__, "another value")
+
+
+def _type_at(node: object, path: str) -> object:
+    for key, index in _STEP.findall(path):
+        node = _step(node, key, index)
+    return node
+
+
+def _step(node: object, key: str, index: str) -> object:
+    inspect = msgspec.inspect
+    for member in node.types if isinstance(node, inspect.UnionType) else (node,):
+        if isinstance(member, inspect.Metadata):
+            member = member.type
+        if key and isinstance(member, inspect.StructType):
+            return next((f.type for f in member.fields if f.encode_name == key), None)
+        if isinstance(member, inspect.DictType) and (key or index == "..."):
+            return member.value_type
+        if index and isinstance(member, inspect.ListType | inspect.VarTupleType | inspect.SetType):
+            return member.item_type
+    return None
 
 
 def _expected(what: str) -> str:

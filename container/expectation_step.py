@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+import msgspec
 import pandas as pd
 import pyarrow as pa
 
@@ -16,9 +16,10 @@ from analyzers.findings import CheckType, Finding
 from analyzers.quality.expectations import ExpectationOutcome, SuiteError, check_suite, validate
 from analyzers.types import InferredType
 from container.config import AnalysisConfig
-from container.contract import MonitorContract
+from container.contract import EXPECTATION_SUITE, MonitorContract
+from container.documents import NonEmpty, decode, parse_json
 from container.errors import ConfigError
-from container.remote import read_s3_text
+from container.job_inputs import read_setting
 from container.write.cloudwatch import Metric
 
 
@@ -35,19 +36,77 @@ def load_suite(contract: MonitorContract, config: AnalysisConfig, columns: list[
     source = contract.expectation_suite or config.expectations.suite
     if source is None:
         return None
-    try:
-        text = read_s3_text(source) if source.startswith("s3://") else Path(source).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"expectation suite {source!r} cannot be read ({exc.__class__.__name__}); check the path.") from None
-    try:
-        suite = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"expectation suite {source!r} is not valid JSON ({exc.msg}, line {exc.lineno}).") from None
+    text = read_setting(EXPECTATION_SUITE if contract.expectation_suite else "expectations.suite", source)
+    where = f"expectation suite {source!r}"
+    suite = parse_json(text, source=where, error=ConfigError)
+    check_document(suite, source=where)
     try:
         check_suite(suite, columns)
     except SuiteError as exc:
-        raise ConfigError(f"expectation suite {source!r}: {exc}") from None
+        raise ConfigError(f"{where}: {exc}") from None
     return suite  # type: ignore[no-any-return]
+
+
+class _Kwargs(msgspec.Struct, frozen=True):
+    """The arguments we read ourselves (to check the columns); GE checks the others."""
+
+    column: str | None = None
+    column_A: str | None = None  # noqa: N815 - GE's spelling
+    column_B: str | None = None  # noqa: N815 - GE's spelling
+
+
+class _Expectation(msgspec.Struct, frozen=True):
+    """One expectation; keys besides these (``meta``, ``notes``, ``severity``...) are checked by GE."""
+
+    type: NonEmpty
+    kwargs: _Kwargs
+
+
+class _Suite(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A GE 1.x suite: every key ``ExpectationSuite`` takes, so an unknown one cannot fail it later."""
+
+    expectations: list[_Expectation]
+    name: NonEmpty | None = None
+    id: str | None = None
+    meta: dict[str, Any] | None = None
+    notes: str | list[str] | None = None
+    suite_parameters: dict[str, Any] | None = None
+
+
+def check_document(suite: object, *, source: str) -> None:
+    """The suite's shape, before Great Expectations (seconds to import) sees it."""
+    if not isinstance(suite, dict) or not isinstance(suite.get("expectations"), list):
+        raise ConfigError(
+            f'{source}: the expectation suite must be a JSON object with an "expectations" list (GE 1.x suite JSON).'
+        )
+    if "expectation_suite_name" in suite:
+        raise ConfigError(f"{source} is a Great Expectations 0.x suite (it has 'expectation_suite_name'); {_GE0_FIX}")
+    for i, item in enumerate(suite["expectations"]):
+        if isinstance(item, dict) and "expectation_type" in item and "type" not in item:
+            raise ConfigError(f"{source}: expectations[{i}] has the GE 0.x key 'expectation_type'; {_GE0_FIX}")
+    decode(suite, _Suite, source=source, error=ConfigError)
+    found = _non_finite(suite)
+    if found is not None:
+        path, value = found
+        raise ConfigError(f"{source}: {path} is {json.dumps(value)}; a finite number is needed (JSON has no NaN or Infinity).")
+
+
+_GE0_FIX = "GE 1.x names the suite 'name' and each expectation's 'expectation_type' 'type': rename those keys."
+
+
+def _non_finite(root: object) -> tuple[str, float] | None:
+    """The path and value of the first NaN or Infinity in ``root`` (Python's JSON reader accepts them).
+    A loop, not recursion: a suite may nest as deep as the JSON reader allowed."""
+    stack: list[tuple[str, object]] = [("", root)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, float) and not math.isfinite(node):
+            return path.lstrip("."), node
+        if isinstance(node, dict):
+            stack += reversed([(f"{path}.{key}", value) for key, value in node.items()])
+        elif isinstance(node, list):
+            stack += reversed([(f"{path}[{i}]", value) for i, value in enumerate(node)])
+    return None
 
 
 def window_frame(sample: pa.Table | None, types: dict[str, InferredType]) -> pd.DataFrame:

@@ -45,19 +45,28 @@ PARALLEL_MIN_BYTES = 64 << 20
 class _Reader(Protocol):
     records_read: int
     records_kept: int
+    records_outside_window: int
+    rows_in_kept_records: int  # counted by the reader as it takes rows out of records, before any parsing
 
     def read(self, path: Path) -> Iterator[pa.Table]: ...
 
 
 @dataclass(slots=True)
 class Ingested:
-    """What the dataset held: profiles by column, in first-seen order, and what could not be read."""
+    """What the dataset held: profiles by column, in first-seen order, and what could not be read.
+
+    The counts always add up (``check``): records read = kept + bad + outside the window, and the
+    rows of the kept records = rows analysed (``rows``) + rows skipped (wrong width)."""
 
     profiles: dict[str, FeatureProfile] = field(default_factory=dict)
-    rows: int = 0
+    rows: int = 0  # rows analysed: in the profiles
     files: int = 0
     records_read: int = 0
     records_kept: int = 0
+    records_bad: int = 0
+    records_outside_window: int = 0
+    rows_skipped: int = 0
+    rows_in_kept_records: int = 0
     seconds: float = 0.0
     problems: ProblemLog = field(default_factory=ProblemLog)
     sample: RowSample | None = None  # rows kept for row-level checks (expectation suites)
@@ -78,9 +87,27 @@ class Ingested:
         self.files += part.files
         self.records_read += part.records_read
         self.records_kept += part.records_kept
+        self.records_bad += part.records_bad
+        self.records_outside_window += part.records_outside_window
+        self.rows_skipped += part.rows_skipped
+        self.rows_in_kept_records += part.rows_in_kept_records
         self.problems.absorb(part.problems)
         if self.sample is not None:
             self.sample.absorb(part.sample)
+
+    def summary_lines(self) -> list[str]:
+        """The record and row counts for the log, each line a sum that adds up."""
+        return [
+            f"records: {self.records_read} read = {self.records_kept} kept + {self.records_bad} bad"
+            f" + {self.records_outside_window} outside the window",
+            f"rows: {self.rows} analysed + {self.rows_skipped} skipped = {self.rows_in_kept_records} in kept records",
+        ]
+
+    def check(self, what: str) -> None:
+        """Raise RuntimeError (a bug of ours, never the data's) when the counts do not add up."""
+        records = self.records_kept + self.records_bad + self.records_outside_window
+        if self.records_read != records or self.rows + self.rows_skipped != self.rows_in_kept_records:
+            raise RuntimeError(f"the counts of {what} do not add up: {'; '.join(self.summary_lines())}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,16 +163,22 @@ def ingest(
         now = time.monotonic()
         if now - last_report >= PROGRESS_EVERY_S:
             last_report = now
-            log.info(
-                "progress: %d/%d files, %d records read, %d kept, %.0f records/s",
-                result.files,
-                len(files),
-                result.records_read,
-                result.records_kept,
-                result.records_read / (now - started),
-            )
+            _log_progress(result, len(files), now - started)
     result.seconds = time.monotonic() - started
+    result.check(str(contract.dataset_source))
     return result
+
+
+def _log_progress(result: Ingested, files: int, seconds: float) -> None:
+    log.info(
+        "progress: %d/%d files, %d records read, %d kept, %d bad, %.0f records/s",
+        result.files,
+        files,
+        result.records_read,
+        result.records_kept,
+        result.records_bad,
+        result.records_read / seconds,
+    )
 
 
 def _workers(files: list[Path]) -> int:
@@ -178,6 +211,11 @@ def _read_file(job: _Job, path: Path, index: int) -> Ingested:
         result.absorb(_profile_table(table, result.profiles, job.types))
     result.records_read = reader.records_read
     result.records_kept = reader.records_kept
+    result.records_outside_window = reader.records_outside_window
+    result.rows_in_kept_records = reader.rows_in_kept_records
+    result.records_bad = problems.bad_records
+    result.rows_skipped = problems.rows_skipped
+    result.check(path.name)
     return result
 
 
@@ -206,15 +244,28 @@ def _all_missing(name: str, count: int) -> FeatureProfile:
 
 
 def _reader(job: _Job, problems: ProblemLog) -> _Reader:
-    contract, names = job.contract, job.names
+    contract, names, config = job.contract, job.names, job.config
     fmt = contract.dataset_format
+    strict = job.types is None  # the baseline job: a name it cannot write back stops it
     if fmt.kind is FormatKind.CAPTURE:
         window = TimeWindow(contract.start_time, contract.end_time)
         return CaptureReader(
-            parts=fmt.capture_parts, names=names, config=job.config, window=window, problems=problems, with_keys=job.record_keys
+            parts=fmt.capture_parts,
+            names=names,
+            config=config,
+            window=window,
+            problems=problems,
+            with_keys=job.record_keys,
+            strict_names=strict,
         )
     if fmt.kind is FormatKind.CSV:
-        return CsvReader(header=fmt.header, names=None if fmt.header else names, problems=problems)
+        return CsvReader(
+            header=fmt.header,
+            names=None if fmt.header else names,
+            problems=problems,
+            max_record_bytes=config.limits.max_record_bytes,
+            strict_names=strict,
+        )
     if fmt.kind is FormatKind.JSON:
-        return JsonReader(lines=fmt.json_lines, names=names, config=job.config, problems=problems)
-    return ParquetReader(names=names, problems=problems)
+        return JsonReader(lines=fmt.json_lines, names=names, config=config, problems=problems, strict_names=strict)
+    return ParquetReader(names=names, problems=problems, strict_names=strict)

@@ -3,7 +3,6 @@ analysis config, and a Clarify bias config named by env)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,9 +10,11 @@ from analyzers.constraints import Constraints
 from analyzers.evaluate import BaselineFeatureView
 from analyzers.types import InferredType
 from container import config as analysis_config
+from container.bias_config import parse_clarify
 from container.config import AnalysisConfig, BiasConfig
-from container.contract import MonitorContract
-from container.errors import BaselineError, ClientError, ConfigError
+from container.contract import ANALYSIS_CONFIG, BIAS_CONFIG, MonitorContract
+from container.documents import parse_json
+from container.errors import BaselineError, ConfigError
 from container.load.baseline import BaselineStatistics, read_constraints, read_statistics
 from container.remote import read_s3_text
 
@@ -69,28 +70,27 @@ def read_baseline(contract: MonitorContract) -> tuple[Baseline, object]:
 def read_config(contract: MonitorContract, embedded: object) -> AnalysisConfig:
     source = contract.analysis_config
     if source is not None:
-        text = read_s3_text(source) if source.startswith("s3://") else _read_local(Path(source))
-        return analysis_config.parse_text(text, source=f"analysis_config {source}")
+        text = read_setting(ANALYSIS_CONFIG, source)
+        return analysis_config.parse_text(text, source=f"{ANALYSIS_CONFIG} {source}")
     if embedded is not None:
         return analysis_config.parse(embedded, source=f"{contract.baseline_constraints}: analysis_config")
     return AnalysisConfig()
 
 
-def _read_local(path: Path) -> str:
+def read_setting(what: str, source: str) -> str:
+    """The text of a settings document named by env ``what``: a local path or an s3:// URI."""
+    if source.startswith("s3://"):
+        return read_s3_text(source, what=what)
     try:
-        return path.read_text(encoding="utf-8")
+        return Path(source).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ClientError(f"analysis_config={str(path)!r} cannot be read ({exc.__class__.__name__}).") from None
+        raise ConfigError(f"{what}={source!r} cannot be read ({exc.__class__.__name__}); check the path.") from None
 
 
 def bias_config(contract: MonitorContract, config: AnalysisConfig) -> BiasConfig | None:
     """A Clarify analysis_config.json named by env ``bias_config`` wins over the config's ``bias``."""
     if contract.bias_config is None:
         return config.bias
-    source = contract.bias_config
-    text = read_s3_text(source) if source.startswith("s3://") else _read_local(Path(source))
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"bias_config {source!r} is not valid JSON ({exc.msg}, line {exc.lineno}).") from None
-    return analysis_config.parse_bias(data, f"bias_config {source}", strict=False)
+    source = f"{BIAS_CONFIG} {contract.bias_config}"
+    data = parse_json(read_setting(BIAS_CONFIG, contract.bias_config), source=source, error=ConfigError)
+    return parse_clarify(data, source=source)

@@ -17,21 +17,37 @@ import numpy as np
 import pandas as pd
 
 from analyzers.bias.ground_truth import join
+from analyzers.findings import Finding
 from analyzers.model_quality import metrics as m
 from analyzers.model_quality.estimate import estimate, expected_calibration_error
-from analyzers.model_quality.report import Labelled, metrics_section, statistics_document, suggest_constraints, violations
+from analyzers.model_quality.report import (
+    Labelled,
+    constraints_key,
+    metrics_section,
+    statistics_document,
+    suggest_constraints,
+    violations,
+)
 from container.config import AnalysisConfig
 from container.contract import FormatKind, MonitorContract
 from container.errors import ConfigError
 from container.ingest import ingest
-from container.load.baseline import read_json
 from container.load.ground_truth import read_labels
 from container.load.problems import ProblemLog
+from container.load.quality_baseline import read_calibration_error, read_quality_constraints
 from container.load.rows import KEY_COLUMN
 from container.write._json import dumps
 from container.write.atomic import write_text
 from container.write.cloudwatch import Metric
-from container.write.violations import violations_document
+from container.write.report import (
+    NO_VIOLATIONS,
+    Outcome,
+    bad_record_metrics,
+    bad_records,
+    finish,
+    refuse_bad_baseline,
+    skipped,
+)
 
 PROBLEMS = (m.BINARY, m.MULTICLASS, m.REGRESSION)
 
@@ -48,13 +64,6 @@ class ModelQualitySettings:
     row_budget: int = 200_000
     calibration_tolerance: float = 0.05
     seed: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class QualityOutcome:
-    message: str
-    violations: int
-    metrics: list[Metric]
 
 
 def settings_from_env(env: dict[str, str], section: dict[str, Any] | None = None) -> ModelQualitySettings:
@@ -95,7 +104,7 @@ def _integer(values: dict[str, str], key: str, default: int) -> int:
     return number
 
 
-def run_model_quality(contract: MonitorContract, config: AnalysisConfig, settings: ModelQualitySettings) -> QualityOutcome:
+def run_model_quality(contract: MonitorContract, config: AnalysisConfig, settings: ModelQualitySettings) -> Outcome:
     capture = contract.dataset_format.kind is FormatKind.CAPTURE
     if capture:  # only the model's output is needed; its columns are named by position or by key
         contract = replace(contract, dataset_format=replace(contract.dataset_format, capture_parts=("endpointOutput",)))
@@ -104,9 +113,23 @@ def run_model_quality(contract: MonitorContract, config: AnalysisConfig, setting
     )
     frame = data.sample.table.to_pandas() if data.sample is not None and data.sample.table is not None else pd.DataFrame()
     rng = np.random.default_rng(settings.seed)
+    bad = bad_records(data, config)
     if contract.is_baseline_job:
-        return _baseline(contract, settings, frame, rng)
-    return _monitor(contract, settings, frame, rng)
+        refuse_bad_baseline(bad)
+        return Outcome(_baseline(contract, settings, frame, rng) + skipped(data.problems.total))
+    if contract.ground_truth_source is None:
+        raise ConfigError(
+            "model-quality monitoring needs ground truth: set env ground_truth_source to its folder or s3:// prefix."
+        )
+    if frame.empty:
+        # Nothing to join with labels: a window of bad records only is still never green.
+        note = skipped(data.problems.total)
+        write_text(contract.statistics_file, dumps({"version": 0.0, "dataset": {"item_count": 0}}))
+        quiet = "Completed: No predictions in the window; nothing was compared."
+        return finish(contract, [bad] if bad else [], bad_record_metrics(bad), note, quiet=quiet)
+    findings, metrics, note = _monitor(contract, settings, frame, rng)
+    note += skipped(data.problems.total)
+    return finish(contract, findings + ([bad] if bad else []), metrics + bad_record_metrics(bad), note)
 
 
 def _column(frame: pd.DataFrame, attribute: str | None, what: str) -> pd.Series | None:
@@ -126,6 +149,11 @@ def _labelled(settings: ModelQualitySettings, frame: pd.DataFrame, labels: pd.Se
     inference = _column(frame, settings.inference_attribute, "inference_attribute")
     if inference is None and score is None:
         raise ConfigError("set inference_attribute (the predicted label or value) or probability_attribute (the score).")
+    if inference is None and settings.problem_type != m.BINARY:
+        raise ConfigError(
+            f"problem_type={settings.problem_type} needs inference_attribute (the predicted label or value); "
+            "a score gives a prediction only for BinaryClassification."
+        )
     scores = None if score is None else pd.to_numeric(score, errors="coerce").to_numpy(dtype=float)
     if settings.problem_type == m.REGRESSION:
         return Labelled(m.REGRESSION, _floats(labels)[keep], _floats(inference)[keep])
@@ -147,9 +175,7 @@ def _texts(column: pd.Series | None) -> np.ndarray:
     return column.astype(str).to_numpy()  # type: ignore[union-attr]
 
 
-def _baseline(
-    contract: MonitorContract, settings: ModelQualitySettings, frame: pd.DataFrame, rng: np.random.Generator
-) -> QualityOutcome:
+def _baseline(contract: MonitorContract, settings: ModelQualitySettings, frame: pd.DataFrame, rng: np.random.Generator) -> str:
     labels = _column(frame, settings.ground_truth_attribute, "ground_truth_attribute")
     if labels is None:
         raise ConfigError("a model-quality baseline needs ground_truth_attribute: the label column of the dataset.")
@@ -160,18 +186,13 @@ def _baseline(
         document["calibration"] = {"expected_calibration_error": expected_calibration_error(data.y, data.score)}
     write_text(contract.statistics_file, dumps(document))
     write_text(contract.constraints_file, dumps(suggest_constraints(settings.problem_type, section)))
-    return QualityOutcome("Completed: Job completed successfully with no violations.", 0, [])
+    return NO_VIOLATIONS
 
 
 def _monitor(
     contract: MonitorContract, settings: ModelQualitySettings, frame: pd.DataFrame, rng: np.random.Generator
-) -> QualityOutcome:
-    if contract.ground_truth_source is None:
-        raise ConfigError(
-            "model-quality monitoring needs ground truth: set env ground_truth_source to its folder or s3:// prefix."
-        )
-    if frame.empty:
-        return QualityOutcome("Completed: No predictions in the window; nothing was compared.", 0, [])
+) -> tuple[list[Finding], list[Metric], str]:
+    """The window's metrics against the baseline's constraints: violations, metrics and a note on the labels."""
     found = read_labels(
         contract.ground_truth_source, contract.start_time, contract.end_time, settings.label_delay_hours, ProblemLog()
     )
@@ -196,17 +217,12 @@ def _monitor(
             document["estimate_gap"] = {
                 k: section[k]["value"] - v["value"] for k, v in estimated.items() if isinstance(v, dict) and k in section
             }
-        constraints = read_json(contract.baseline_constraints, "baseline_constraints") if contract.baseline_constraints else {}
+        key = constraints_key(settings.problem_type)
+        rules = read_quality_constraints(contract.baseline_constraints, key) if contract.baseline_constraints else ()
+        constraints = {key: {r.metric: {"threshold": r.threshold, "comparison_operator": r.comparison_operator} for r in rules}}
         found_violations = violations(settings.problem_type, constraints, section)
     write_text(contract.statistics_file, dumps(document))
-    write_text(contract.violations_file, dumps(violations_document(found_violations)))
-    count = len(found_violations)
-    head = (
-        f"CompletedWithViolations: Job completed successfully with {count} violations."
-        if count
-        else "Completed: Job completed successfully with no violations."
-    )
-    return QualityOutcome(head + note, count, [x for x in metrics if x.value is not None and math.isfinite(x.value)])
+    return found_violations, [x for x in metrics if x.value is not None and math.isfinite(x.value)], note
 
 
 def _estimate(
@@ -217,9 +233,7 @@ def _estimate(
         return {}
     ece = None
     if contract.baseline_statistics is not None:
-        ece = (read_json(contract.baseline_statistics, "baseline_statistics").get("calibration") or {}).get(
-            "expected_calibration_error"
-        )
+        ece = read_calibration_error(contract.baseline_statistics)
     if ece is None or ece > settings.calibration_tolerance:
         reason = "no calibration measured on the baseline" if ece is None else f"baseline calibration error {ece:.3f}"
         return {"not_available": f"scores not shown to be calibrated ({reason}; tolerance {settings.calibration_tolerance})"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from analyzers.drift.report import drift_findings
@@ -25,34 +24,39 @@ from container.contract import (
     MonitorContract,
 )
 from container.drift_step import statistical_drift
-from container.errors import ClientError, ConfigError
+from container.errors import ConfigError
 from container.ingest import Ingested, ingest
 from container.job_inputs import Baseline, bias_config, read_baseline, read_config
 from container.load.ground_truth import read_labels
 from container.load.rows import KEY_COLUMN
-from container.publish import put_metric_data
 from container.write._json import dumps
 from container.write.atomic import write_text
-from container.write.cloudwatch import Metric, dimensions, drift_metrics, feature_metrics, records
+from container.write.cloudwatch import drift_metrics, feature_metrics
 from container.write.constraints import constraints_document
 from container.write.drift_report import drift_report_document
+from container.write.report import (
+    NO_VIOLATIONS,
+    Outcome,
+    bad_record_metrics,
+    bad_records,
+    finish,
+    nothing_to_compare,
+    nothing_usable,
+    record_counts,
+    refuse_bad_baseline,
+    skipped,
+    upload,
+)
 from container.write.statistics import statistics_document
-from container.write.upload import upload_reports
-from container.write.violations import violations_document
 
 if TYPE_CHECKING:
     from container.bias_step import BiasRun
+    from container.expectation_step import ExpectationRun
 
 # The expectation, fairness and model-quality steps import pandas, scipy and Great Expectations: they are
 # imported where a job needs them, so a plain data-quality job (and every worker process) starts fast.
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    message: str
-    violations: int = 0
 
 
 def run(contract: MonitorContract) -> Outcome:
@@ -63,25 +67,14 @@ def run(contract: MonitorContract) -> Outcome:
 
         config = read_config(contract, None)
         settings = settings_from_env(dict(contract.model_quality_env), config.model_quality)
-        quality = run_model_quality(contract, config, settings)
-        outcome = Outcome(quality.message + _publish(contract, quality.metrics), quality.violations)
-        return _upload(contract, outcome)
+        return upload(contract, run_model_quality(contract, config, settings))
     baseline, embedded_config = read_baseline(contract)
     config = read_config(contract, embedded_config)
     if contract.is_baseline_job:
         outcome = _baseline_job(contract, config)
     else:
         outcome = _monitoring_job(contract, config, baseline)
-    return _upload(contract, outcome)
-
-
-def _upload(contract: MonitorContract, outcome: Outcome) -> Outcome:
-    if contract.report_s3_uri is None:
-        return outcome
-    when = contract.end_time or datetime.now(UTC)
-    files = sorted(p for p in contract.output_path.glob("*.json") if p.is_file())
-    failure = upload_reports(contract.report_s3_uri, when, files)
-    return outcome if failure is None else Outcome(outcome.message + " " + failure, outcome.violations)
+    return upload(contract, outcome)
 
 
 def _positional(contract: MonitorContract) -> bool:
@@ -100,8 +93,9 @@ def _baseline_job(contract: MonitorContract, config: AnalysisConfig) -> Outcome:
         seed=bias.seed if bias else 0,
     )
     _log_summary(contract, data)
+    refuse_bad_baseline(bad_records(data, config))
     if not data.rows:
-        return _empty(contract, config, data)
+        return nothing_to_compare(contract, config, data, None)
     # The bias config's label is ground truth: it never appears in captured data, so it is no feature.
     profiles = [p for name, p in data.profiles.items() if bias is None or name != bias.label]
     inferred = {p.name: infer_type(p.types) for p in data.profiles.values()}
@@ -118,17 +112,68 @@ def _baseline_job(contract: MonitorContract, config: AnalysisConfig) -> Outcome:
         labelled, _ = labelled_frame(frame, None, bias)
         report = run_bias(labelled, bias, bias.predicted_label, None).report
         write_text(contract.output_path / BIAS_REPORT_FILE, dumps(report))
-    return Outcome("Completed: Job completed successfully with no violations." + _bad_note(data))
+    return Outcome(NO_VIOLATIONS + skipped(data.problems.total))
+
+
+@dataclass(frozen=True, slots=True)
+class _Steps:
+    """The optional steps of a monitoring job, read and checked before any data is."""
+
+    suite: dict[str, Any] | None
+    bias: BiasConfig | None
+    predicted: str | None
+    bias_baseline: dict[str, Any] | None
+
+    def sample_rows(self, config: AnalysisConfig) -> int | None:
+        """Rows to sample for the row-level steps: the larger of their budgets."""
+        budgets = [config.expectations.row_budget if self.suite is not None else 0, self.bias.row_budget if self.bias else 0]
+        return max(budgets) or None
 
 
 def _monitoring_job(contract: MonitorContract, config: AnalysisConfig, baseline: Baseline) -> Outcome:
     names = config.columns.names or (baseline.names if _positional(contract) else None)
     types = {name: baseline.inferred_type(name) for name in baseline.names}
+    steps = _steps(contract, config, baseline)  # checked before any data is read
+    data = ingest(
+        contract,
+        config,
+        names=names,
+        types=types,
+        sample_rows=steps.sample_rows(config),
+        seed=config.expectations.seed,
+        record_keys=steps.bias is not None and contract.dataset_format.kind is FormatKind.CAPTURE,
+    )
+    _log_summary(contract, data)
+    bad = bad_records(data, config)
+    if not data.rows and record_counts(data).nothing_usable:
+        mismatch = width_mismatch(len(names), data.problems.widths, 0) if names and baseline.evaluate_columns else None
+        return nothing_usable(contract, data, bad, [mismatch] if mismatch else [])
+    if not data.rows:
+        return nothing_to_compare(contract, config, data, bad)
+    views = baseline.views()
+    results = evaluate(views, baseline.constraints, data.profiles)
+    verdicts = []
+    if config.drift is not None:
+        verdicts = statistical_drift(views, data.profiles, _predictions(contract, config, baseline), config.drift)
+        write_text(contract.output_path / DRIFT_REPORT_FILE, dumps(drift_report_document(verdicts, config.drift)))
+    findings = _findings(config, baseline, data, names, results, verdicts)
+    expectations, bias_run = _optional_steps(contract, config, steps, data, types)
+    features = [(data.profiles[name], baseline.inferred_type(name)) for name in baseline.names if name in data.profiles]
+    write_text(contract.statistics_file, dumps(statistics_document(data.rows, features)))
+    emitting = {r.name for r in results if r.emit_metrics}
+    metrics = feature_metrics(results, data.profiles) + drift_metrics(verdicts, emitting) + bad_record_metrics(bad)
+    note = skipped(data.problems.total)
+    for step in (s for s in (expectations, bias_run) if s is not None):
+        findings, metrics, note = findings + step.findings, metrics + step.metrics, note + step.note
+    return finish(contract, findings + ([bad] if bad else []), metrics, note)
+
+
+def _steps(contract: MonitorContract, config: AnalysisConfig, baseline: Baseline) -> _Steps:
     suite = None
     if contract.expectation_suite or config.expectations.suite:
         from container.expectation_step import load_suite
 
-        suite = load_suite(contract, config, list(baseline.names))  # checked before any data is read
+        suite = load_suite(contract, config, list(baseline.names))
     bias = bias_config(contract, config)
     predicted = _predicted_column(contract, config, baseline, bias)
     bias_baseline = None
@@ -137,57 +182,42 @@ def _monitoring_job(contract: MonitorContract, config: AnalysisConfig, baseline:
 
         check_columns(bias, list(baseline.names), predicted)
         bias_baseline = read_baseline_report(bias.baseline) if bias.baseline else None
-    budgets = [config.expectations.row_budget if suite is not None else 0, bias.row_budget if bias else 0]
-    data = ingest(
-        contract,
-        config,
-        names=names,
-        types=types,
-        sample_rows=max(budgets) or None,
-        seed=config.expectations.seed,
-        record_keys=bias is not None and contract.dataset_format.kind is FormatKind.CAPTURE,
-    )
-    _log_summary(contract, data)
-    if not data.rows and not data.problems.widths:
-        return _empty(contract, config, data)
-    views = baseline.views()
-    results = evaluate(views, baseline.constraints, data.profiles)
-    verdicts = []
-    if config.drift is not None:
-        verdicts = statistical_drift(views, data.profiles, _predictions(contract, config, baseline), config.drift)
-        write_text(contract.output_path / DRIFT_REPORT_FILE, dumps(drift_report_document(verdicts, config.drift)))
+    return _Steps(suite, bias, predicted, bias_baseline)
+
+
+def _findings(
+    config: AnalysisConfig,
+    baseline: Baseline,
+    data: Ingested,
+    names: tuple[str, ...] | None,
+    results: list[FeatureResult],
+    verdicts: list[DriftVerdict],
+) -> list[Finding]:
+    """Column presence, AWS's per-feature checks (where evaluated) and the statistical drift rule's."""
     findings = _column_findings(baseline, data, names) if baseline.evaluate_columns else []
     evaluating = {r.name for r in results if r.evaluate}
     for r in results:
         if r.evaluate:
             # With a drift section, the statistical rule decides drift; AWS's distance stays a metric.
             findings += [f for f in r.findings if config.drift is None or f.check_type is not CheckType.BASELINE_DRIFT]
-    findings += [f for f in drift_findings(verdicts) if f.feature in evaluating]
+    return findings + [f for f in drift_findings(verdicts) if f.feature in evaluating]
+
+
+def _optional_steps(
+    contract: MonitorContract, config: AnalysisConfig, steps: _Steps, data: Ingested, types: dict[str, InferredType]
+) -> tuple[ExpectationRun | None, BiasRun | None]:
     expectations = None
-    if suite is not None:
+    if steps.suite is not None:
         from container.expectation_step import run_expectations, window_frame
 
         sample = data.sample.table if data.sample is not None else None
-        expectations = run_expectations(suite, window_frame(sample, types), data.rows, config.expectations.seed)
+        expectations = run_expectations(steps.suite, window_frame(sample, types), data.rows, config.expectations.seed)
         write_text(contract.output_path / EXPECTATION_RESULTS_FILE, dumps(expectations.result))
-        findings += expectations.findings
     bias_run = None
-    if bias is not None:
-        bias_run = _bias(contract, bias, data, types, predicted, bias_baseline)
+    if steps.bias is not None:
+        bias_run = _bias(contract, steps.bias, data, types, steps.predicted, steps.bias_baseline)
         write_text(contract.output_path / BIAS_REPORT_FILE, dumps(bias_run.report))
-        findings += bias_run.findings
-    features = [(data.profiles[name], baseline.inferred_type(name)) for name in baseline.names if name in data.profiles]
-    write_text(contract.statistics_file, dumps(statistics_document(data.rows, features)))
-    document = violations_document(findings)
-    write_text(contract.violations_file, dumps(document))
-    extra_metrics = (expectations.metrics if expectations else []) + (bias_run.metrics if bias_run else [])
-    extra_metrics.append(Metric("constraint_violations", value=float(len(document["violations"]))))
-    note = _bad_note(data) + (expectations.note if expectations else "") + (bias_run.note if bias_run else "")
-    note += _metrics(contract, results, verdicts, data, extra_metrics)
-    count = len(document["violations"])
-    if count:
-        return Outcome(f"CompletedWithViolations: Job completed successfully with {count} violations." + note, count)
-    return Outcome("Completed: Job completed successfully with no violations." + note)
+    return expectations, bias_run
 
 
 def _bias(
@@ -238,28 +268,6 @@ def _predictions(contract: MonitorContract, config: AnalysisConfig, baseline: Ba
     return set()
 
 
-def _metrics(
-    contract: MonitorContract, results: list[FeatureResult], verdicts: list[DriftVerdict], data: Ingested, extra: list[Metric]
-) -> str:
-    emitting = {r.name for r in results if r.emit_metrics}
-    return _publish(contract, feature_metrics(results, data.profiles) + drift_metrics(verdicts, emitting) + extra)
-
-
-def _publish(contract: MonitorContract, metrics: list[Metric]) -> str:
-    """Write the metrics file and publish if asked; a note for the message when publishing failed."""
-    if not (contract.publish_cloudwatch or contract.cloudwatch_namespace):
-        return ""
-    when = contract.end_time or contract.start_time or datetime.now(UTC).replace(second=0, microsecond=0)
-    lines = records(metrics, when, dimensions(contract.endpoint_name, contract.schedule_name))
-    if contract.publish_cloudwatch:
-        write_text(contract.metrics_file, "".join(dumps(r, pretty=False) + "\n" for r in lines))
-    if contract.cloudwatch_namespace and lines:
-        failure = put_metric_data(contract.cloudwatch_namespace, lines)
-        if failure:
-            return f" Metrics were not published: {failure}"
-    return ""
-
-
 def _column_findings(baseline: Baseline, data: Ingested, names: tuple[str, ...] | None) -> list[Finding]:
     if names is not None:
         mismatch = width_mismatch(len(names), data.problems.widths, data.rows)
@@ -267,25 +275,6 @@ def _column_findings(baseline: Baseline, data: Ingested, names: tuple[str, ...] 
             return [mismatch]
     current = list(data.profiles)
     return missing_columns(baseline.names, current) + extra_columns(baseline.names, current)
-
-
-def _empty(contract: MonitorContract, config: AnalysisConfig, data: Ingested) -> Outcome:
-    window = ""
-    if contract.start_time or contract.end_time:
-        start, end = (f"{t:%Y-%m-%dT%H:%M:%SZ}" if t else "..." for t in (contract.start_time, contract.end_time))
-        window = f" in the window [{start}, {end})"
-    what = f"No records to analyse{window}: {data.files} file(s), {data.records_read} record(s) read."
-    if config.empty_window == "fail":
-        raise ClientError(what + " Check data capture, or set empty_window to 'complete' in the analysis config.")
-    write_text(contract.statistics_file, dumps(statistics_document(0, [])))
-    if not contract.is_baseline_job:
-        write_text(contract.violations_file, dumps(violations_document([])))
-    return Outcome(f"Completed: {what} Nothing was compared." + _bad_note(data))
-
-
-def _bad_note(data: Ingested) -> str:
-    bad = data.problems.total
-    return f" {bad} bad record(s) skipped; see the log." if bad else ""
 
 
 def _log_summary(contract: MonitorContract, data: Ingested) -> None:

@@ -60,8 +60,20 @@ def constraints_key(problem: str) -> str:
     return m.SECTION[problem].replace("_metrics", "_constraints")
 
 
+# A best-constant-classifier score is what always predicting one class would score: it depends on the
+# label mix alone, so a constraint on it would alarm when the share of positives moves, never when the
+# model gets worse. It stays in statistics.json, the yardstick the model's own scores are read against.
+BEST_CONSTANT_SUFFIX = "_best_constant_classifier"
+
+
 def suggest_constraints(problem: str, section: dict[str, Any]) -> dict[str, Any]:
-    """The baseline's own value as each metric's threshold, in the direction that means worse."""
+    """The baseline's own value as each metric's threshold, in the direction that means worse; no
+    constraint on the best-constant-classifier scores.
+
+    >>> section = {"accuracy": {"value": 0.8}, "accuracy_best_constant_classifier": {"value": 0.6}}
+    >>> suggest_constraints("BinaryClassification", section)["binary_classification_constraints"]
+    {'accuracy': {'threshold': 0.8, 'comparison_operator': 'LessThanThreshold'}}
+    """
     return {
         "version": 0.0,
         constraints_key(problem): {
@@ -70,7 +82,7 @@ def suggest_constraints(problem: str, section: dict[str, Any]) -> dict[str, Any]
                 "comparison_operator": "GreaterThanThreshold" if name in m.LOWER_IS_BETTER else "LessThanThreshold",
             }
             for name, entry in section.items()
-            if isinstance(entry, dict) and "value" in entry
+            if isinstance(entry, dict) and "value" in entry and not name.endswith(BEST_CONSTANT_SUFFIX)
         },
     }
 
@@ -93,7 +105,7 @@ def violations(problem: str, constraints: dict[str, Any], section: dict[str, Any
             found.append(
                 Finding(
                     check_type=CheckType.MODEL_QUALITY,
-                    feature="",
+                    feature=name,  # the metric: what the violation is grouped by, as a feature's would be
                     violated=True,
                     description=f"Metric {name} with {value} was {operator} {threshold}",
                     statistic=value,

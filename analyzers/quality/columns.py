@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from analyzers.findings import CheckType, Finding
+from analyzers.findings import DATASET, CheckType, Finding
 
 
 def missing_columns(baseline: Sequence[str], current: Sequence[str]) -> list[Finding]:
@@ -51,8 +51,9 @@ def extra_columns(baseline: Sequence[str], current: Sequence[str]) -> list[Findi
 def width_mismatch(expected: int, widths: dict[int, int], rows_read: int) -> Finding | None:
     """A finding when most rows have another width than the baseline's feature count.
 
-    >>> width_mismatch(3, {2: 10}, 0).check_type.value
-    'missing_column_check'
+    >>> f = width_mismatch(3, {2: 10}, 0)
+    >>> f.check_type.value, f.feature
+    ('missing_column_check', '<dataset>')
     >>> width_mismatch(3, {2: 1}, 10) is None
     True
     """
@@ -64,7 +65,7 @@ def width_mismatch(expected: int, widths: dict[int, int], rows_read: int) -> Fin
     check = CheckType.MISSING_COLUMN if width < expected else CheckType.EXTRA_COLUMN
     return Finding(
         check_type=check,
-        feature="",
+        feature=DATASET,  # by position, which columns are missing or extra cannot be known
         violated=True,
         description=(
             f"Captured rows have {width} columns but the baseline has {expected} features "

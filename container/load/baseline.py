@@ -1,22 +1,21 @@
 """Reading baselines written by AWS's analyzer, by the SDK's tests or by this container.
 
-Every key variant the contract lists is accepted: ``version`` 0 or 0.0, per-feature overrides as
-``string_constraints.monitoring_config_overrides`` (SDK) or ``monitoringConfigOverrides`` (docs),
-old ``distribution_constraints`` keys (``enable_comparisons``, ``min_domain_mass``), and
-comparison methods spelled ``Simple``/``Robust`` or ``linf_simple``/``linf_robust``.
-Model-quality baselines (no ``features``) read as a baseline with no features.
+Each file is decoded strictly into the frozen types of ``container.load.baseline_schema`` (a wrong type
+anywhere is a ``BaselineError`` naming the file, the path, the value and what is expected), then turned
+into the analyzers' objects. Every key variant the contract lists is accepted: ``version`` 0 or 0.0,
+per-feature overrides as ``string_constraints.monitoring_config_overrides`` (SDK) or
+``monitoringConfigOverrides`` (docs), old ``distribution_constraints`` keys (``enable_comparisons``,
+``min_domain_mass``), and comparison methods spelled ``Simple``/``Robust`` or ``linf_simple``/``linf_robust``.
+Model-quality and bias baselines (no ``features``) read as a baseline with no features.
 """
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from analyzers.constraints import (
-    CategoricalDriftMethod,
     ComparisonMethod,
     Constraints,
     DistributionConstraints,
@@ -24,10 +23,23 @@ from analyzers.constraints import (
     FeatureOverrides,
     MonitoringConfig,
 )
-from analyzers.kll import DEFAULT_C, DEFAULT_K, KllSketch
+from analyzers.kll import KllSketch
 from analyzers.profile import Categories, FeatureProfile, Moments, TypeCounts
 from analyzers.types import InferredType
+from container.documents import decode, parse_json, problem
 from container.errors import BaselineError
+from container.load import baseline_schema as s
+from container.load.near_keys import misspelt_key
+
+T = TypeVar("T")
+
+_METHODS = {
+    "simple": ComparisonMethod.SIMPLE,
+    "linf_simple": ComparisonMethod.SIMPLE,
+    "robust": ComparisonMethod.ROBUST,
+    "linf_robust": ComparisonMethod.ROBUST,
+}
+_SWITCHES = {"enabled": True, "true": True, "disabled": False, "false": False}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,183 +59,165 @@ class BaselineStatistics:
 
 
 def read_json(path: Path, what: str) -> Any:
+    """The parsed JSON of a baseline file; ``what`` is its env name (``baseline_statistics``)."""
     try:
-        return json.loads(path.read_bytes())
+        data = path.read_bytes()
     except FileNotFoundError:
         raise BaselineError(f"{what} file {str(path)!r} does not exist; check the baseline S3 URI and its mount.") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise BaselineError(f"{what} file {str(path)!r} cannot be read ({exc.__class__.__name__}).") from None
-    except ValueError as exc:
+    return parse_json(data, source=f"{what} file {str(path)!r}", error=BaselineError)
+
+
+def read_document(path: Path, what: str, kind: type[T]) -> T:
+    """``path`` decoded strictly into ``kind``; a misspelt key of ours is refused, other unknown keys ignored."""
+    data = read_json(path, what)
+    source = f"{what} {path.name}"
+    document = decode(data, kind, source=source, error=BaselineError)
+    if (typo := misspelt_key(data, kind)) is not None:
+        where, key, meant = typo
         raise BaselineError(
-            f"{what} file {str(path)!r} is not valid JSON ({str(exc)[:80]}); regenerate it with a baseline job."
-        ) from None
+            f"{source}: {where or '(top level)'} has the key {key!r}, which looks like a misspelling of {meant!r}; "
+            "correct it (other keys we do not read are ignored)."
+        )
+    return document
 
 
 def read_statistics(path: Path) -> BaselineStatistics:
-    data = read_json(path, "baseline_statistics")
-    if not isinstance(data, dict):
-        raise BaselineError(f"baseline_statistics {str(path)!r} must hold a JSON object with 'features'.")
-    features = []
-    for i, raw in enumerate(data.get("features") or []):
-        where = f"baseline_statistics {path.name}: features[{i}]"
-        features.append(_statistics_feature(_obj(raw, where), where))
-    dataset = data.get("dataset") if isinstance(data.get("dataset"), dict) else {}
-    count = dataset.get("item_count")
-    return BaselineStatistics(item_count=int(count) if isinstance(count, int | float) else None, features=tuple(features))
+    document = read_document(path, "baseline_statistics", s.StatisticsDocument)
+    source = f"baseline_statistics {path.name}"
+    features = tuple(_statistics_feature(f, f"features[{i}]", source) for i, f in enumerate(document.features or ()))
+    count = document.dataset.item_count if document.dataset else None
+    return BaselineStatistics(item_count=count, features=features)
 
 
-def _statistics_feature(raw: dict[str, Any], where: str) -> BaselineFeature:
-    name = _name(raw, where)
-    inferred = _inferred_type(raw.get("inferred_type"), where)
-    numeric = raw.get("numerical_statistics")
-    string = raw.get("string_statistics")
-    stats = _obj(numeric if numeric is not None else string or {}, where)
-    common = _obj(stats.get("common", {}), where)
-    present = int(_number(common.get("num_present", 0), f"{where}.common.num_present"))
-    missing = int(_number(common.get("num_missing", 0), f"{where}.common.num_missing"))
+def _statistics_feature(raw: s.StatisticsFeature, where: str, source: str) -> BaselineFeature:
+    numeric, string = raw.numerical_statistics, raw.string_statistics
+    common = (numeric.common if numeric else string.common if string else None) or s.Common()
+    present, missing = common.num_present, common.num_missing
     if numeric is not None:
-        return BaselineFeature(inferred, _numeric_profile(name, stats, inferred, present, missing, where))
-    buckets = (((stats.get("distribution") or {}).get("categorical") or {}).get("buckets")) or []
-    categories = Categories.of({str(b.get("value")): int(_number(b.get("count", 0), where)) for b in buckets})
+        profile = _numeric_profile(raw.name, numeric, raw.inferred_type, (present, missing), (source, where))
+        return BaselineFeature(raw.inferred_type, profile)
+    categorical = string.distribution.categorical if string and string.distribution else None
+    buckets = (categorical.buckets if categorical else None) or []
+    counts: dict[str, int] = {}
+    for i, bucket in enumerate(buckets):
+        if bucket.value in counts:
+            path = f"{where}.string_statistics.distribution.categorical.buckets[{i}].value"
+            raise BaselineError(problem(source, path, bucket.value, "a value no other bucket has"))
+        counts[bucket.value] = bucket.count
     types = TypeCounts(missing=missing, string=present)
-    return BaselineFeature(inferred, FeatureProfile(name=name, types=types, categories=categories))
+    return BaselineFeature(raw.inferred_type, FeatureProfile(name=raw.name, types=types, categories=Categories.of(counts)))
 
 
 def _numeric_profile(
-    name: str, stats: dict[str, Any], inferred: InferredType, present: int, missing: int, where: str
+    name: str, stats: s.NumericalStatistics, inferred: InferredType, counts: tuple[int, int], at: tuple[str, str]
 ) -> FeatureProfile:
+    present, missing = counts
     integral = inferred is InferredType.INTEGRAL
     types = TypeCounts(missing=missing, integral=present if integral else 0, fractional=0 if integral else present)
-    std = _number(stats.get("std_dev", math.nan), f"{where}.std_dev")
-    moments = Moments(
+    moments = Moments.from_summary(
         count=present,
-        total=_number(stats.get("sum", math.nan), f"{where}.sum"),
-        mean=_number(stats.get("mean", math.nan), f"{where}.mean"),
-        m2=std * std * present if math.isfinite(std) else 0.0,
-        minimum=_number(stats.get("min", math.nan), f"{where}.min"),
-        maximum=_number(stats.get("max", math.nan), f"{where}.max"),
+        total=_float(stats.sum),
+        mean=_float(stats.mean),
+        std_dev=_float(stats.std_dev),
+        minimum=_float(stats.min),
+        maximum=_float(stats.max),
     )
-    kll = ((stats.get("distribution") or {}).get("kll") or {}).get("sketch") or {}
-    params = kll.get("parameters") or {}
-    data = kll.get("data") or []
-    if not isinstance(data, list) or not all(
-        isinstance(level, list) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in level) for level in data
-    ):
-        raise BaselineError(f"{where}: distribution.kll.sketch.data must be a list of lists of numbers.")
-    sketch = KllSketch.from_levels(
-        data,
-        k=int(_number(params.get("k", DEFAULT_K), f"{where}.k")),
-        c=_number(params.get("c", DEFAULT_C), f"{where}.c"),
-    )
-    return FeatureProfile(name=name, types=types, moments=moments, sketch=sketch)
+    kll = stats.distribution.kll if stats.distribution else None
+    sketch = (kll.sketch if kll else None) or s.Sketch()
+    params = sketch.parameters or s.SketchParameters()
+    if not params.k.is_integer():
+        source, where = at
+        path = f"{where}.numerical_statistics.distribution.kll.sketch.parameters.k"
+        raise BaselineError(problem(source, path, params.k, "a whole number (Deequ's sketch size, 2048)"))
+    levels = KllSketch.from_levels(sketch.data or [], k=int(params.k), c=params.c)
+    return FeatureProfile(name=name, types=types, moments=moments, sketch=levels)
+
+
+def _float(value: float | str) -> float:
+    # Jackson's spellings of the non-finite values; the schema admits no other string.
+    return float(value)
 
 
 def read_constraints(path: Path) -> tuple[Constraints, Any]:
     """The constraints and the raw ``analysis_config`` section, if the file embeds one."""
-    data = read_json(path, "baseline_constraints")
-    if not isinstance(data, dict):
-        raise BaselineError(f"baseline_constraints {str(path)!r} must hold a JSON object with 'features'.")
-    features = []
-    for i, raw in enumerate(data.get("features") or []):
-        where = f"baseline_constraints {path.name}: features[{i}]"
-        features.append(_constraint_feature(_obj(raw, where), where))
-    config = _monitoring_config(_obj(data.get("monitoring_config") or {}, "monitoring_config"))
-    return Constraints(features=tuple(features), monitoring_config=config), data.get("analysis_config")
+    document = read_document(path, "baseline_constraints", s.ConstraintsDocument)
+    source = f"baseline_constraints {path.name}"
+    features = tuple(_constraint_feature(f, f"features[{i}]", source) for i, f in enumerate(document.features or ()))
+    config = _monitoring_config(document.monitoring_config or s.MonitoringSettings(), source)
+    return Constraints(features=features, monitoring_config=config), document.analysis_config
 
 
-def _constraint_feature(raw: dict[str, Any], where: str) -> FeatureConstraint:
-    num = raw.get("num_constraints") or {}
-    string = raw.get("string_constraints") or {}
-    overrides = raw.get("monitoringConfigOverrides") or raw.get("monitoring_config_overrides") or {}
-    for section in (num, string):
-        overrides = {**overrides, **(section.get("monitoring_config_overrides") or {})}
-    domains = string.get("domains")
-    completeness = raw.get("completeness")
-    non_negative = num.get("is_non_negative")
+def _constraint_feature(raw: s.ConstraintFeature, where: str, source: str) -> FeatureConstraint:
+    num, string = raw.num_constraints, raw.string_constraints
+    # Later layers win key by key: the feature's own overrides (the docs' spelling over the SDK's), then
+    # those inside num_constraints and string_constraints, where the SDK's set_monitoring writes them.
+    layers = [
+        (f"{where}.monitoring_config_overrides", raw.overrides),
+        (f"{where}.monitoringConfigOverrides", raw.docs_overrides),
+        (f"{where}.num_constraints.monitoring_config_overrides", num.monitoring_config_overrides if num else None),
+        (f"{where}.string_constraints.monitoring_config_overrides", string.monitoring_config_overrides if string else None),
+    ]
+    evaluate, emit = None, None
+    for at, layer in layers:
+        if layer is not None:
+            evaluate = _pick(_switch(layer.evaluate_constraints, source, f"{at}.evaluate_constraints"), evaluate)
+            emit = _pick(_switch(layer.emit_metrics, source, f"{at}.emit_metrics"), emit)
+    domains = string.domains if string else None
     return FeatureConstraint(
-        name=_name(raw, where),
-        inferred_type=_inferred_type(raw.get("inferred_type"), where),
-        completeness=None if completeness is None else _number(completeness, f"{where}.completeness"),
-        is_non_negative=None if non_negative is None else bool(non_negative),
-        domains=None if domains is None else tuple(str(d) for d in domains),
-        overrides=FeatureOverrides(
-            evaluate_constraints=_switch(overrides.get("evaluate_constraints"), where),
-            emit_metrics=_switch(overrides.get("emit_metrics"), where),
-        ),
+        name=raw.name,
+        inferred_type=raw.inferred_type,
+        completeness=raw.completeness,
+        is_non_negative=num.is_non_negative if num else None,
+        domains=None if domains is None else tuple(domains),
+        overrides=FeatureOverrides(evaluate_constraints=evaluate, emit_metrics=emit),
     )
 
 
-def _monitoring_config(raw: dict[str, Any]) -> MonitoringConfig:
-    where = "baseline_constraints monitoring_config"
-    dist = raw.get("distribution_constraints") or {}
-    perform = _switch(dist.get("perform_comparison", dist.get("enable_comparisons")), where)
-    method = str(dist.get("comparison_method", dist.get("comparion_method", "Robust")))
-    methods = {
-        "simple": ComparisonMethod.SIMPLE,
-        "linf_simple": ComparisonMethod.SIMPLE,
-        "robust": ComparisonMethod.ROBUST,
-        "linf_robust": ComparisonMethod.ROBUST,
-    }
-    if method.lower() not in methods:
-        raise BaselineError(f"{where}: comparison_method {method!r} is not Simple or Robust.")
-    categorical_method = str(dist.get("categorical_drift_method", "LInfinity"))
-    try:
-        cat_method = CategoricalDriftMethod(categorical_method)
-    except ValueError:
-        raise BaselineError(f"{where}: categorical_drift_method {categorical_method!r} is not LInfinity or ChiSquared.") from None
-    cat_threshold = dist.get("categorical_comparison_threshold")
-    defaults = MonitoringConfig()
+def _pick(new: bool | None, old: bool | None) -> bool | None:
+    return old if new is None else new
+
+
+def _monitoring_config(raw: s.MonitoringSettings, source: str) -> MonitoringConfig:
+    dist = raw.distribution_constraints or s.DistributionSettings()
+    at = "monitoring_config.distribution_constraints"
+    if dist.perform_comparison is not None:
+        perform = _switch(dist.perform_comparison, source, f"{at}.perform_comparison")
+    else:
+        perform = _switch(dist.enable_comparisons, source, f"{at}.enable_comparisons")
     return MonitoringConfig(
-        evaluate_constraints=_switch(raw.get("evaluate_constraints"), where) is not False,
-        emit_metrics=_switch(raw.get("emit_metrics"), where) is not False,
-        datatype_check_threshold=_number(raw.get("datatype_check_threshold", defaults.datatype_check_threshold), where),
-        domain_content_threshold=_number(raw.get("domain_content_threshold", defaults.domain_content_threshold), where),
+        evaluate_constraints=_switch(raw.evaluate_constraints, source, "monitoring_config.evaluate_constraints") is not False,
+        emit_metrics=_switch(raw.emit_metrics, source, "monitoring_config.emit_metrics") is not False,
+        datatype_check_threshold=raw.datatype_check_threshold,
+        domain_content_threshold=raw.domain_content_threshold,
         distribution=DistributionConstraints(
             perform_comparison=perform is not False,
-            comparison_threshold=_number(dist.get("comparison_threshold", 0.1), where),
-            comparison_method=methods[method.lower()],
-            categorical_comparison_threshold=None if cat_threshold is None else _number(cat_threshold, where),
-            categorical_drift_method=cat_method,
+            comparison_threshold=dist.comparison_threshold,
+            comparison_method=_method(dist, source, at),
+            categorical_comparison_threshold=dist.categorical_comparison_threshold,
+            categorical_drift_method=dist.categorical_drift_method,
         ),
     )
 
 
-def _obj(value: Any, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise BaselineError(f"{where} must be a JSON object, not {type(value).__name__}.")
-    return value
+def _method(dist: s.DistributionSettings, source: str, at: str) -> ComparisonMethod:
+    key, method = ("comparison_method", dist.comparison_method)
+    if method is None:
+        key, method = ("comparion_method", dist.comparion_method)
+    if method is None:
+        return ComparisonMethod.ROBUST
+    if method.lower() not in _METHODS:
+        expected = "one of 'Simple', 'Robust', 'linf_simple', 'linf_robust'"
+        raise BaselineError(problem(source, f"{at}.{key}", method, expected))
+    return _METHODS[method.lower()]
 
 
-def _name(raw: dict[str, Any], where: str) -> str:
-    name = raw.get("name")
-    if not isinstance(name, str) or not name:
-        raise BaselineError(f"{where} has no 'name'; every feature needs one.")
-    return name
-
-
-def _inferred_type(value: Any, where: str) -> InferredType:
-    try:
-        return InferredType(value)
-    except ValueError:
-        allowed = ", ".join(t.value for t in InferredType)
-        raise BaselineError(f"{where}: inferred_type {value!r} is not one of {allowed}.") from None
-
-
-def _number(value: Any, where: str) -> float:
-    # Jackson writes NaN as the string "NaN"; the model-quality docs mention scientific notation.
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise BaselineError(f"{where}: {value!r} is not a number.")
-    try:
-        return float(value)
-    except ValueError:
-        raise BaselineError(f"{where}: {value!r} is not a number.") from None
-
-
-def _switch(value: Any, where: str) -> bool | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
+def _switch(value: bool | str | None, source: str, path: str) -> bool | None:
+    """AWS's ``Enabled``/``Disabled``; booleans and ``"true"``/``"false"`` in any case, as read before."""
+    if value is None or isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lower() in ("enabled", "disabled", "true", "false"):
-        return value.strip().lower() in ("enabled", "true")
-    raise BaselineError(f"{where}: {value!r} is not Enabled or Disabled.")
+    switch = _SWITCHES.get(value.strip().lower())
+    if switch is None:
+        raise BaselineError(problem(source, path, value, "'Enabled' or 'Disabled'"))
+    return switch

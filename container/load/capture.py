@@ -2,8 +2,12 @@
 
 Each line is one captured invocation (CONTRACT §5.1). Payloads come as CSV, JSON or BASE64 text
 and may hold several rows; model output columns come first, then the inputs (CONTRACT §5.4).
-Lines are decoded with msgspec into structs holding only the fields we use (the fastest JSON
-path measured on this workload); CSV payloads are joined and parsed by pyarrow in one go.
+Clean blocks take the vectorised path (``capture_fast``); the others are read record by record:
+lines are decoded with msgspec into structs holding only the fields we use, each record is placed
+in the window, and its payloads become rows. CSV payloads that end outside quotes are joined and
+parsed by pyarrow in one go; any other payload is parsed on its own, so it can only cost its record.
+
+Every line is a record: it ends up kept, bad (counted in the problem log once) or outside the window.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +23,15 @@ import msgspec
 import pyarrow as pa
 
 from container.config import AnalysisConfig
-from container.load.capture_fast import read_clean_block
-from container.load.discover import iter_line_blocks
-from container.load.payload import PayloadError, select_rows
+from container.load.capture_fast import FastBlock, read_clean_block
+from container.load.csv_text import is_safe
+from container.load.depth import TooDeepError, decode, deep_kind, most_brackets_per_line
+from container.load.lines import LongLine, iter_line_blocks, too_long_kind
+from container.load.names import NameRules
+from container.load.payload import PayloadError, combine, select_rows
 from container.load.problems import ProblemLog
 from container.load.rows import parse_csv, parse_csv_lines, rows_to_table
-from container.load.window import TimeWindow
+from container.load.window import Place, TimeWindow
 
 
 class _Payload(msgspec.Struct):
@@ -57,6 +64,18 @@ class _Record(msgspec.Struct):
 
 
 _DECODER = msgspec.json.Decoder(_Record)
+_DECODE_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError)
+
+
+@dataclass(slots=True)
+class _Rows:
+    """A block's rows on their way to tables: joined CSV lines, and rows parsed record by record."""
+
+    csv_lines: list[str] = field(default_factory=list)
+    csv_origins: list[str] = field(default_factory=list)
+    values: list[Any] = field(default_factory=list)
+    value_origins: list[str] = field(default_factory=list)
+    value_keys: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -70,72 +89,83 @@ class CaptureReader:
     problems: ProblemLog
     block_bytes: int = 32 << 20
     with_keys: bool = False  # add each record's ground-truth join key as KEY_COLUMN
+    strict_names: bool = False  # the baseline job: a JSON key that cannot be a feature name stops it
     records_read: int = 0
     records_kept: int = 0
+    records_outside_window: int = 0
+    rows_in_kept_records: int = 0
 
     def read(self, path: Path) -> Iterator[pa.Table]:
-        for first_line, block, newlines in iter_line_blocks(path, self.block_bytes):
-            fast = read_clean_block(block, first_line, newlines, self.parts, self.window, self.with_keys)
-            if fast is not None:
-                self.records_read += fast.rows_read
-                self.records_kept += len(fast.kept_lines)
-                if len(fast.kept_lines):
-                    origin = fast.origin(path.name)
-                    yield parse_csv(fast.text, origin, self.names, self.problems, fast.first_row, self.with_keys)
+        limits = self.config.limits
+        for item in iter_line_blocks(path, self.block_bytes, limits.max_record_bytes):
+            if isinstance(item, LongLine):
+                self.records_read += 1
+                self.problems.add(too_long_kind(limits.max_record_bytes), f"{path.name}:{item.line}", item.prefix)
                 continue
-            records = self._decode(path, first_line, block)
-            self.records_read += len(records)
-            yield from self._tables(path, records)
+            first_line, block, newlines = item
+            fast = read_clean_block(
+                block, first_line, newlines, self.parts, self.window, self.with_keys, limits.max_nesting_depth
+            )
+            if fast is not None:
+                yield from self._fast(path, fast)
+            else:
+                yield from self._tables(path, self._decode(path, first_line, block))
+
+    def _fast(self, path: Path, fast: FastBlock) -> Iterator[pa.Table]:
+        kept = len(fast.kept_lines)
+        self.records_read += fast.rows_read
+        self.records_kept += kept
+        self.records_outside_window += fast.rows_read - kept
+        self.rows_in_kept_records += kept  # one row per record on this path
+        if kept:
+            yield parse_csv(fast.text, fast.origin(path.name), self.names, self.problems, fast.first_row, self.with_keys)
 
     def _decode(self, path: Path, first_line: int, block: bytes) -> list[tuple[int, _Record]]:
-        try:
-            decoded = _DECODER.decode_lines(block)
-        except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
-            decoded = None
         lines = block.split(b"\n")
-        if decoded is not None and len(decoded) == sum(1 for line in lines if line.strip()):
-            numbers = (first_line + i for i, line in enumerate(lines) if line.strip())
-            return list(zip(numbers, decoded, strict=True))
-        # Slow path: some line is bad. Decode one by one so it is counted and the rest kept.
-        records = []
-        for i, line in enumerate(lines):
-            if not line.strip():
-                continue
+        numbered = [(first_line + i, line) for i, line in enumerate(lines) if line.strip()]
+        self.records_read += len(numbered)
+        limit = self.config.limits.max_nesting_depth
+        if most_brackets_per_line(block) <= limit:  # else some line may be too deep to hand to the decoder
             try:
-                records.append((first_line + i, _DECODER.decode(line)))
-            except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as exc:
-                kind = "truncated lines" if i == len(lines) - 1 and not block.endswith(b"\n") else "malformed lines"
-                self.problems.add(f"{kind} ({_short(exc)})", f"{path.name}:{first_line + i}", line)
+                decoded = _DECODER.decode_lines(block)
+            except (*_DECODE_ERRORS, RecursionError):
+                decoded = None
+            if decoded is not None and len(decoded) == len(numbered):
+                return [(n, record) for (n, _), record in zip(numbered, decoded, strict=True)]
+        # Some line is bad, or may be too deep. Decode one by one so it is counted and the rest kept.
+        truncated_at = first_line + len(lines) - 1 if not block.endswith(b"\n") else None
+        records = []
+        for n, line in numbered:
+            where = f"{path.name}:{n}"
+            try:
+                records.append((n, decode(line, limit, _DECODER.decode)))
+            except TooDeepError:
+                self.problems.add(deep_kind(limit), where, line)
+            except _DECODE_ERRORS as exc:
+                kind = "truncated lines" if n == truncated_at else "malformed lines"
+                self.problems.add(f"{kind} ({_short(exc)})", where, line)
         return records
 
     def _tables(self, path: Path, records: list[tuple[int, _Record]]) -> Iterator[pa.Table]:
-        csv_lines: list[str] = []
-        csv_origins: list[str] = []
-        rows: list[Any] = []
-        row_origins: list[str] = []
-        row_keys: list[str] = []
+        rows = _Rows()
         for line_no, record in records:
             where = f"{path.name}:{line_no}"
-            if not self.window.contains(
-                record.eventMetadata.inferenceTime if record.eventMetadata else None, where, self.problems
-            ):
+            meta = record.eventMetadata
+            place = self.window.place(meta.inferenceTime if meta else None, where, self.problems)
+            if place is Place.OUTSIDE:
+                self.records_outside_window += 1
+            if place is not Place.INSIDE:
                 continue
             texts = self._payload_texts(record, where)
-            if texts is None:
-                continue
-            self.records_kept += 1
-            key = record.eventMetadata.key if record.eventMetadata else ""
-            if all(kind == "csv" for kind, _, _ in texts):
-                _append_csv(texts, where, csv_lines, csv_origins, self.problems, key if self.with_keys else None)
-            else:
-                record_rows = self._json_rows(texts, where)
-                for i, row in enumerate(record_rows):
-                    rows.append(row)
-                    row_origins.append(where)
-                    row_keys.append(row_key(key, i, len(record_rows)))
+            added = None if texts is None else self._add_rows(texts, where, meta.key if meta else "", rows)
+            if added is not None:  # else the record is bad, already counted once
+                self.records_kept += 1
+                self.rows_in_kept_records += added
+        rules = NameRules(self.strict_names, self.problems)
+        keys = rows.value_keys if self.with_keys else None
         for table in (
-            parse_csv_lines(csv_lines, csv_origins, self.names, self.problems, self.with_keys),
-            rows_to_table(rows, row_origins, self.names, self.problems, row_keys if self.with_keys else None),
+            parse_csv_lines(rows.csv_lines, rows.csv_origins, self.names, self.problems, self.with_keys),
+            rows_to_table(rows.values, rows.value_origins, self.names, self.problems, keys, rules),
         ):
             if table is not None and table.num_rows:
                 yield table
@@ -153,26 +183,61 @@ class CaptureReader:
             if isinstance(decoded, str):
                 self.problems.add(f"records whose {part} {decoded}", where, payload.data)
                 return None
+            if not decoded[1].strip("\r\n"):
+                self.problems.add(f"records whose {part} is empty", where)
+                return None
             out.append((decoded[0], part, decoded[1]))
         return out
 
-    def _json_rows(self, texts: list[tuple[str, str, str]], where: str) -> list[Any]:
-        try:
-            per_part = [select_rows(kind, text, self._paths(part)) for kind, part, text in texts]
-        except PayloadError as exc:
-            self.problems.add(f"records whose payload {exc.kind}", where, exc.text)
-            return []
-        heights = {len(r) for r in per_part}
-        if len(heights) != 1:
+    def _add_rows(self, texts: list[tuple[str, str, str]], where: str, key: str, rows: _Rows) -> int | None:
+        """Add the record's rows; their number, or None (counted as a bad record) when it has none usable."""
+        if all(kind == "csv" for kind, _, _ in texts):
+            split = [text.rstrip("\r\n").replace("\r\n", "\n") for _, _, text in texts]
+            if all(is_safe(text) for text in split):
+                # Blank lines hold no row (a blank line would be a row of nulls to pyarrow).
+                return self._add_csv_lines([[line for line in t.split("\n") if line] for t in split], where, key, rows)
+        values = self._value_rows(texts, where)
+        if values is None:
+            return None
+        for i, value in enumerate(values):
+            rows.values.append(value)
+            rows.value_origins.append(where)
+            rows.value_keys.append(row_key(key, i, len(values)))
+        return len(values)
+
+    def _add_csv_lines(self, per_part: list[list[str]], where: str, key: str, rows: _Rows) -> int | None:
+        height = len(per_part[0])
+        if any(len(lines) != height for lines in per_part):
             self.problems.add("records whose output and input hold different numbers of rows", where)
-            return []
+            return None
+        for i, row in enumerate(zip(*per_part, strict=True)):
+            prefix = _csv_field(row_key(key, i, height)) + "," if self.with_keys else ""
+            rows.csv_lines.append(prefix + ",".join(row))
+            rows.csv_origins.append(where)
+        return height
+
+    def _value_rows(self, texts: list[tuple[str, str, str]], where: str) -> list[Any] | None:
+        per_part = []
+        for kind, part, text in texts:
+            try:
+                per_part.append(select_rows(kind, text, self._paths(part), self.config.limits.max_nesting_depth))
+            except PayloadError as exc:
+                self.problems.add(f"records whose {part} {exc.kind}", where, exc.text)
+                return None
+        if len({len(r) for r in per_part}) != 1:
+            self.problems.add("records whose output and input hold different numbers of rows", where)
+            return None
         columns = self.config.columns
         names = tuple(columns.output if part == "endpointOutput" else columns.input for _, part, _ in texts)
+        rules = NameRules(self.strict_names, self.problems)
         try:
-            return [_combine(parts, names) for parts in zip(*per_part, strict=True)]
+            return [
+                combine(parts, names, lambda name: rules.duplicate(name, f"a JSON key at {where}"))
+                for parts in zip(*per_part, strict=True)
+            ]
         except PayloadError as exc:
             self.problems.add(f"records whose payload {exc.kind}", where, exc.text)
-            return []
+            return None
 
     def _paths(self, part: str) -> tuple[str | None, str | None]:
         p = self.config.payload
@@ -214,55 +279,6 @@ def row_key(key: str, index: int, rows: int) -> str:
 
 def _csv_field(text: str) -> str:
     return text if not any(c in text for c in ',"\n\r') else '"' + text.replace('"', '""') + '"'
-
-
-def _append_csv(
-    texts: list[tuple[str, str, str]],
-    where: str,
-    lines: list[str],
-    origins: list[str],
-    problems: ProblemLog,
-    key: str | None = None,
-) -> None:
-    stripped = [text.rstrip("\r\n") for _, _, text in texts]
-    if not any("\n" in s for s in stripped):
-        lines.append(("" if key is None else _csv_field(key) + ",") + ",".join(stripped))
-        origins.append(where)
-        return
-    split = [s.replace("\r\n", "\n").split("\n") for s in stripped]
-    if len({len(rows) for rows in split}) != 1:
-        problems.add("records whose output and input hold different numbers of rows", where)
-        return
-    for i, row in enumerate(zip(*split, strict=True)):
-        prefix = "" if key is None else _csv_field(row_key(key, i, len(split[0]))) + ","
-        lines.append(prefix + ",".join(row))
-        origins.append(where)
-
-
-def _combine(parts: tuple[Any, ...], names: tuple[tuple[str, ...] | None, ...]) -> Any:
-    """One row from the output and input parts: arrays concatenate, objects merge; an array or
-    scalar beside an object is named by the analysis config's ``columns`` for its part."""
-    if len(parts) == 1:
-        return parts[0]
-    if not any(isinstance(p, dict) for p in parts):
-        flat: list[Any] = []
-        for p in parts:
-            flat.extend(p if isinstance(p, list) else [p])
-        return flat
-    merged: dict[str, Any] = {}
-    for p, part_names in zip(parts, names, strict=True):
-        if isinstance(p, dict):
-            merged.update(p)
-            continue
-        values = p if isinstance(p, list) else [p]
-        if part_names is None or len(part_names) != len(values):
-            raise PayloadError(
-                "mixes a JSON object with an array or scalar; name its columns in the analysis config "
-                "(columns.output / columns.input)",
-                repr(values),
-            )
-        merged.update(zip(part_names, values, strict=True))
-    return merged
 
 
 def _short(exc: Exception) -> str:

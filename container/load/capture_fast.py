@@ -1,10 +1,11 @@
 """The fast path for clean blocks of CSV-encoded endpoint capture, fully vectorised.
 
-Most capture blocks are clean: every line is valid JSON, every payload is CSV text holding one row,
-every time stamp has the canonical form. For those, pyarrow's JSON reader decodes only the fields
-we need, the window filter and the output-then-input join run as Arrow kernels, and the joined rows
-go to the CSV reader without a Python loop. Any block that is not clean returns ``None`` and is
-read by the record-by-record path, which counts and reports each bad record.
+Most capture blocks are clean: every line is valid JSON nested no deeper than the limit, every payload
+is CSV text holding one row that ends outside quotes, every time stamp has the canonical form. For those,
+pyarrow's JSON reader decodes only the fields we need, the window filter and the output-then-input join
+run as Arrow kernels, and the joined rows go to the CSV reader without a Python loop. Any block that is
+not clean returns ``None`` and is read by the record-by-record path, which counts and reports each bad
+record. Both paths read a clean record the same way.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pajson
 
+from container.load.csv_text import CLOSED
+from container.load.depth import most_brackets_per_line
 from container.load.window import TimeWindow
 
 _PART = pa.struct([("data", pa.string()), ("encoding", pa.string())])
@@ -43,11 +46,19 @@ class FastBlock:
 
 
 def read_clean_block(
-    block: bytes, first_line: int, newlines: int, parts: tuple[str, ...], window: TimeWindow, with_keys: bool = False
+    block: bytes,
+    first_line: int,
+    newlines: int,
+    parts: tuple[str, ...],
+    window: TimeWindow,
+    with_keys: bool = False,
+    max_depth: int = 64,
 ) -> FastBlock | None:
     """The block's rows as CSV text, or None when the block needs the record-by-record path."""
     if not block or block.startswith(b"\n") or b"\n\n" in block or not block.endswith(b"\n"):
         return None  # blank or truncated lines: line numbers and errors need the careful path
+    if most_brackets_per_line(block) > max_depth:
+        return None  # maybe too deep: the careful path measures each line before decoding it
     try:
         table = pajson.read_json(
             pa.BufferReader(block),
@@ -58,20 +69,9 @@ def read_clean_block(
         return None
     if table.num_rows != newlines:
         return None
-    capture = table.column("captureData").combine_chunks()
-    texts = []
-    for part in parts:
-        payload = pc.struct_field(capture, part)
-        data = pc.struct_field(payload, "data")
-        encoding = pc.struct_field(payload, "encoding")
-        if data.null_count or not pc.all(pc.equal(encoding, "CSV")).as_py():
-            return None
-        data = pc.utf8_rtrim(data, characters="\r\n")
-        if pc.any(pc.match_substring(data, "\n")).as_py():
-            return None  # several rows in one payload: pairing outputs with inputs is done per record
-        texts.append(data)
+    texts = _payload_texts(table, parts)
     keep = _in_window(table, window)
-    if keep is None:
+    if texts is None or keep is None:
         return None
     if with_keys:
         key = _keys(table)
@@ -90,6 +90,46 @@ def read_clean_block(
     if len(rows) == 0:
         return FastBlock(pa.py_buffer(b""), "", table.num_rows, line_numbers)
     return FastBlock(_joined(rows), rows[0].as_py(), table.num_rows, line_numbers)
+
+
+def _payload_texts(table: pa.Table, parts: tuple[str, ...]) -> list[pa.Array] | None:
+    """Each part's CSV payloads, line breaks at the end trimmed; None unless every one is a clean row."""
+    capture = table.column("captureData").combine_chunks()
+    texts = []
+    for part in parts:
+        payload = pc.struct_field(capture, part)
+        data = pc.struct_field(payload, "data")
+        encoding = pc.struct_field(payload, "encoding")
+        if data.null_count or not pc.all(pc.equal(encoding, "CSV")).as_py():
+            return None
+        data = pc.utf8_rtrim(data, characters="\r\n")
+        if not _one_closed_line_each(data):
+            return None
+        texts.append(data)
+    return texts
+
+
+def _one_closed_line_each(data: pa.Array) -> bool:
+    """Whether every payload is one CSV line ending outside quotes, so that no payload can change how
+    another is read. Several rows in one payload are paired with the other part's record by record."""
+    offsets = np.frombuffer(data.buffers()[1], dtype=np.int32, count=len(data) + 1, offset=data.offset * 4)
+    if len(data) and np.diff(offsets).min() == 0:
+        return False  # an empty payload is a bad record: counted on the careful path
+    values = _value_bytes(data, offsets)
+    if b"\n" in values or b"\r" in values:
+        return False
+    if b'"' not in values:
+        return True
+    quoted = data.filter(pc.match_substring(data, '"'))
+    return bool(pc.all(pc.match_substring_regex(quoted, f"^{CLOSED}$")).as_py())
+
+
+def _value_bytes(data: pa.Array, offsets: np.ndarray) -> bytes:
+    """The characters of all values of a string array, back to back (a search there is a memchr)."""
+    values = data.buffers()[2]
+    if not len(data):
+        return b""
+    return b"" if values is None else values[int(offsets[0]) : int(offsets[-1])].to_pybytes()
 
 
 def _keys(table: pa.Table) -> pa.Array | None:

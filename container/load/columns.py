@@ -47,17 +47,16 @@ def _texts(name: str, array: pa.Array, keep_texts: bool, classify: bool) -> Colu
         floats = pc.cast(present, pa.float64()).to_numpy(zero_copy_only=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return _mixed(name, present, texts, n_missing)
-    finite = np.isfinite(floats)
-    numbers = floats if finite.all() else floats[finite]
-    whole = np.floor(numbers) == numbers
+    if not np.isfinite(floats).all():
+        return _mixed(name, present, texts, n_missing)  # "inf", "nan" or a number too large: judged by its text
+    whole = np.floor(floats) == floats
     if whole.all():
-        n_integral = _count_integral_text(present) if not finite.all() else _integral_or_all(present, len(numbers))
+        n_integral = _integral_or_all(present, len(floats))
     else:
         # Only whole values can be integral; "3.0" is fractional text, as Deequ's patterns say.
-        candidates = present.filter(pa.array(np.isfinite(floats) & (np.floor(floats) == floats)))
+        candidates = present.filter(pa.array(whole))
         n_integral = len(candidates) - _count_fractional_text(candidates)
-    n_string = len(present) - len(numbers)
-    return ColumnData(name, numbers, texts, n_missing, n_integral, len(numbers) - n_integral, n_string)
+    return ColumnData(name, floats, texts, n_missing, n_integral, len(floats) - n_integral, 0)
 
 
 def _integral_or_all(present: pa.Array, n_numbers: int) -> int:
@@ -77,29 +76,22 @@ def _count_fractional_text(present: pa.Array) -> int:
 
 
 def _mixed(name: str, present: pa.Array, texts: pa.Array | None, n_missing: int) -> ColumnData:
-    """Some values are not numbers at all: classify each by its text."""
-    is_number = pc.match_substring_regex(present, _NUMBER)
-    n_number = pc.sum(is_number).as_py() or 0
-    numeric_text = present.filter(is_number)
+    """Some values are not numbers at all: classify each by its text. Number text too large for a double
+    ("1e999", a 400-digit integer) is a String: it has no usable value."""
+    numeric_text = present.filter(pc.match_substring_regex(present, _NUMBER))
     numbers = pc.cast(numeric_text, pa.float64()).to_numpy(zero_copy_only=False)
-    n_fractional = _count_fractional_text(numeric_text)
     finite = np.isfinite(numbers)
-    n_overflow = int(numbers.size - np.count_nonzero(finite))  # "1e999" parses to inf: not usable as a number
-    if n_overflow:
+    integral = pc.match_substring_regex(numeric_text, _INTEGRAL).to_numpy(zero_copy_only=False)
+    n_integral = int(np.count_nonzero(integral & finite))
+    n_fractional = int(np.count_nonzero(finite)) - n_integral
+    if not finite.all():
         numbers = numbers[finite]
-    return ColumnData(
-        name,
-        numbers,
-        texts,
-        n_missing,
-        n_number - n_fractional,
-        n_fractional - n_overflow,
-        len(present) - n_number + n_overflow,
-    )
+    return ColumnData(name, numbers, texts, n_missing, n_integral, n_fractional, len(present) - n_integral - n_fractional)
 
 
 def _typed_numbers(name: str, array: pa.Array, keep_texts: bool) -> ColumnData:
-    values = array.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    # Unsafe: integers beyond 2**53 (uint64 ids, say) round to the nearest double instead of failing.
+    values = pc.cast(array, pa.float64(), safe=False).to_numpy(zero_copy_only=False)
     present = ~np.isnan(values)  # nulls come out as NaN; a NaN in a float column means missing too
     numbers = values[present]
     n_missing = int(values.size - numbers.size)

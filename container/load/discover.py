@@ -2,43 +2,46 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
 from pathlib import Path
 
 from container.errors import ContractError
 
+log = logging.getLogger(__name__)
+
+SHOWN_SKIPPED = 5  # names of skipped files and folders in the log: enough to recognise them
+
 
 def discover_files(root: Path) -> list[Path]:
-    """Every regular file below ``root``, recursively, in a stable order; hidden files and
-    Spark/Hadoop markers (``_SUCCESS``, ``.crc``) are skipped."""
+    """Every regular file below ``root``, recursively, in a stable order. Hidden files and folders
+    (``.``) and Spark/Hadoop markers (``_SUCCESS``, ``_temporary/``, ``_committed_*``: names starting
+    with ``_``) are skipped, and the log says how many and which."""
     if root.is_file():
         return [root]
     if not root.is_dir():
         raise ContractError(f"dataset_source={str(root)!r} does not exist; mount the captured data there or fix the variable.")
-    return sorted(
-        p for p in root.rglob("*") if p.is_file() and not any(part.startswith((".", "_")) for part in p.relative_to(root).parts)
+    files: list[Path] = []
+    skipped: list[str] = []  # the outermost hidden or marker name of each skipped file
+    for path in sorted(root.rglob("*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(root)
+        marker = next((i for i, part in enumerate(relative.parts) if part.startswith((".", "_"))), None)
+        if marker is None:
+            files.append(path)
+        else:
+            skipped.append(Path(*relative.parts[: marker + 1]).as_posix())
+    if skipped:
+        _log_skipped(root, skipped)
+    return files
+
+
+def _log_skipped(root: Path, skipped: list[str]) -> None:
+    names = sorted(set(skipped))
+    shown = ", ".join(names[:SHOWN_SKIPPED]) + (f" and {len(names) - SHOWN_SKIPPED} more" if len(names) > SHOWN_SKIPPED else "")
+    log.info(
+        "Skipped %d file(s) under %s whose name or folder starts with '.' or '_' (hidden files, Spark/Hadoop markers): %s",
+        len(skipped),
+        root,
+        shown,
     )
-
-
-def iter_line_blocks(path: Path, block_bytes: int) -> Iterator[tuple[int, bytes, int]]:
-    """Yield ``(first_line_number, bytes, newline_count)`` blocks that end on a line boundary, so one huge file
-    is read in bounded pieces. A last line without a newline is yielded as it is; so is a line
-    longer than two blocks (it will be counted as malformed), so memory stays bounded."""
-    line_no = 1
-    carry = b""
-    with path.open("rb") as handle:
-        while chunk := handle.read(block_bytes):
-            chunk = carry + chunk
-            cut = chunk.rfind(b"\n")
-            if cut < 0:
-                carry = chunk
-                if len(carry) >= 2 * block_bytes:
-                    yield line_no, carry, 0
-                    carry = b""
-                continue
-            block, carry = chunk[: cut + 1], chunk[cut + 1 :]
-            newlines = block.count(b"\n")
-            yield line_no, block, newlines
-            line_no += newlines
-    if carry:
-        yield line_no, carry, 0

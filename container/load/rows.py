@@ -13,6 +13,8 @@ import msgspec
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from container.load.csv_text import width
+from container.load.names import NameRules
 from container.load.problems import ProblemLog
 
 _ENCODE = msgspec.json.Encoder()
@@ -50,13 +52,15 @@ def parse_csv(
     first_line: str,
     keyed: bool = False,
 ) -> pa.Table:
-    """Parse header-less CSV text into a table of strings.
+    """Parse header-less CSV text into a table of strings, one row per line.
 
     ``names`` fixes the expected width; without it the first line decides. A row of any other
     width is skipped and counted, with ``origin(row_index)`` (``file:line``) as its example position.
+    Every line must end outside quotes (``csv_text.is_safe``) and none be blank (the readers leave
+    blank lines out): so rows never span lines, and row ``i`` is line ``i``.
     """
     extra = 1 if keyed else 0
-    width_names = list(names) if names is not None else list(positional_names(_first_width(first_line) - extra))
+    width_names = list(names) if names is not None else list(positional_names(width(first_line) - extra))
     if keyed:
         width_names = [KEY_COLUMN, *width_names]
     invalid = 0
@@ -83,18 +87,14 @@ def _read_csv(
     return pacsv.read_csv(
         pa.BufferReader(data),
         read_options=pacsv.ReadOptions(column_names=names, use_threads=threads),
-        parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid),
+        # Never skip a line silently: row numbers must stay line numbers (and counts add up).
+        parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(
             column_types={n: pa.string() for n in names},
             strings_can_be_null=True,
             quoted_strings_can_be_null=False,
         ),
     )
-
-
-def _first_width(line: str) -> int:
-    # Only a hint for the expected width; quoted commas are rare in captured payloads.
-    return line.count(",") + 1
 
 
 def to_text(value: Any) -> str | None:
@@ -116,20 +116,20 @@ def rows_to_table(
     names: Sequence[str] | None,
     problems: ProblemLog,
     keys: Sequence[str] | None = None,
+    rules: NameRules | None = None,
 ) -> pa.Table | None:
     """Rows that are JSON arrays map by position, objects by key, scalars to a single column.
-    ``keys``: each row's join key, kept in ``KEY_COLUMN``."""
+    ``keys``: each row's join key, kept in ``KEY_COLUMN``; ``rules``: which JSON keys may be features."""
     if not rows:
         return None
     columns: dict[str, list[str | None]] = {}
+    ignored: set[str] = set()
     expected = list(names) if names is not None else None
     kept = 0
     kept_keys: list[str] = []
     for i, (row, where) in enumerate(zip(rows, origins, strict=True)):
         if isinstance(row, dict):
-            for key in row:
-                if key not in columns:
-                    columns[key] = [None] * kept
+            _new_keys(row, columns, ignored, kept, (rules, where))
             for key, values in columns.items():
                 values.append(to_text(row.get(key)))
             kept += 1
@@ -153,9 +153,32 @@ def rows_to_table(
                 values.append(None)
         kept += 1
         kept_keys.append(keys[i] if keys is not None else "")
-    if not kept:
+    return _table(columns, kept_keys if keys is not None else None, kept)
+
+
+def _table(columns: dict[str, list[str | None]], keys: list[str] | None, rows: int) -> pa.Table | None:
+    if not rows:
         return None
     table = {k: pa.array(v, type=pa.string()) for k, v in columns.items()}
     if keys is not None:
-        table = {KEY_COLUMN: pa.array(kept_keys, type=pa.string()), **table}
+        table = {KEY_COLUMN: pa.array(keys, type=pa.string()), **table}
+    if not table:  # rows without any value ({}): they still count, in a table of no columns
+        return pa.table({"": pa.nulls(rows)}).drop_columns([""])
     return pa.table(table)
+
+
+def _new_keys(
+    row: dict[str, Any],
+    columns: dict[str, list[str | None]],
+    ignored: set[str],
+    kept: int,
+    rules_at: tuple[NameRules | None, str],
+) -> None:
+    """Open a column (missing in the ``kept`` rows before) for each new key that may be a feature name."""
+    rules, where = rules_at
+    for key in row:
+        if key not in columns and key not in ignored:
+            if rules is None or rules.usable(key, f"a JSON key at {where}"):
+                columns[key] = [None] * kept
+            else:
+                ignored.add(key)

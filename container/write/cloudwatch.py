@@ -4,19 +4,24 @@ same records for ``PutMetricData`` when we publish ourselves.
 Names follow AWS's analyzer so existing alarms keep working: ``feature_data_<f>`` (StatisticValues),
 ``feature_non_null_<f>`` (completeness) and ``feature_baseline_drift_<f>`` (the drift distance).
 Each record has ``Value`` or ``StatisticValues``, never both; values CloudWatch would reject (NaN,
-infinities, magnitudes beyond 2^360) are left out.
+infinities, magnitudes beyond 2^360) are left out. ``publish_metrics`` writes the file and, with
+``cloudwatch_namespace``, sends the records itself.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from analyzers.drift.rule import DriftVerdict
 from analyzers.evaluate import FeatureResult
 from analyzers.profile import FeatureProfile
+from container.contract import MonitorContract
+from container.publish import put_metric_data
+from container.write._json import dumps
+from container.write.atomic import write_text
 
 MAX_NAME = 255  # CloudWatch MetricName and dimension name limit
 MAX_DIMENSION_VALUE = 1024
@@ -38,13 +43,13 @@ def feature_metrics(results: list[FeatureResult], window: dict[str, FeatureProfi
             continue
         profile = window[result.name]
         m = profile.moments
-        if m.count and all(_ok(v) for v in (m.total, m.minimum, m.maximum)):
+        if m.count and all(_ok(v) for v in (m.sum, m.minimum, m.maximum)):
             metrics.append(
                 Metric(
                     f"feature_data_{result.name}",
                     statistics=(
                         ("SampleCount", float(m.count)),
-                        ("Sum", m.total),
+                        ("Sum", m.sum),
                         ("Minimum", m.minimum),
                         ("Maximum", m.maximum),
                     ),
@@ -92,6 +97,21 @@ def records(metrics: list[Metric], when: datetime, dims: list[dict[str, str]]) -
             record["Value"] = metric.value
         out.append(record)
     return out
+
+
+def publish_metrics(contract: MonitorContract, metrics: list[Metric]) -> str:
+    """Write the metrics file and publish if asked; a note for the message when publishing failed."""
+    if not (contract.publish_cloudwatch or contract.cloudwatch_namespace):
+        return ""
+    when = contract.end_time or contract.start_time or datetime.now(UTC).replace(second=0, microsecond=0)
+    lines = records(metrics, when, dimensions(contract.endpoint_name, contract.schedule_name))
+    if contract.publish_cloudwatch:
+        write_text(contract.metrics_file, "".join(dumps(r, pretty=False) + "\n" for r in lines))
+    if contract.cloudwatch_namespace and lines:
+        failure = put_metric_data(contract.cloudwatch_namespace, lines)
+        if failure:
+            return f" Metrics were not published: {failure}"
+    return ""
 
 
 def _ok(value: float) -> bool:

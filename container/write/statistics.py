@@ -24,7 +24,7 @@ def _feature(profile: FeatureProfile, inferred: InferredType) -> dict[str, Any]:
         sketch = profile.sketch
         stats: dict[str, Any] = {"common": common}
         if m.count:
-            stats |= {"mean": m.mean, "sum": m.total, "std_dev": m.std_dev, "min": m.minimum, "max": m.maximum}
+            stats |= {"mean": m.mean, "sum": m.sum, "std_dev": m.std_dev, "min": m.minimum, "max": m.maximum}
         stats["distribution"] = {
             "kll": {
                 "buckets": [

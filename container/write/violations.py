@@ -1,20 +1,30 @@
-"""``constraint_violations.json`` (CONTRACT §2.4): violated findings only, in a stable order."""
+"""``constraint_violations.json`` (CONTRACT §2.4): violated findings only, in a stable order.
+
+Every violation has a non-empty ``feature_name``: AWS documents it on each one, and its visualisation
+groups violations by it. A finding about no single column (a table-level expectation) is the dataset's.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from analyzers.findings import Finding
+from analyzers.findings import DATASET, Finding
 
 
 def violations_document(findings: list[Finding]) -> dict[str, Any]:
-    violated = sorted((f for f in findings if f.violated), key=lambda f: (f.feature, f.check_type.value))
+    violated = sorted((f for f in findings if f.violated), key=lambda f: (_feature_name(f), f.check_type.value))
     return {"violations": [_violation(f) for f in violated]}
 
 
+def _feature_name(f: Finding) -> str:
+    return f.feature or DATASET
+
+
 def _violation(f: Finding) -> dict[str, Any]:
-    out: dict[str, Any] = {"constraint_check_type": f.check_type.value, "description": f.description}
-    if f.feature:  # model-quality violations name a metric, not a feature
-        out["feature_name"] = f.feature
+    out: dict[str, Any] = {
+        "constraint_check_type": f.check_type.value,
+        "description": f.description,
+        "feature_name": _feature_name(f),
+    }
     out.update(dict(f.extra))
     return out

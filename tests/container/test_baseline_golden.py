@@ -1,15 +1,20 @@
 """Every statistics.json and constraints.json AWS produced must read, with the right values."""
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 from analyzers.constraints import ComparisonMethod
 from analyzers.types import InferredType
+from container.contract import from_env
 from container.errors import BaselineError
 from container.load.baseline import read_constraints, read_statistics
-from tests.conftest import AWS
+from container.load.quality_baseline import read_calibration_error, read_quality_constraints
+from container.run import run
+from tests.conftest import AWS, ROOT
 
 STATISTICS = sorted(AWS.glob("*statistics.json"))
 CONSTRAINTS = sorted(AWS.glob("*constraints.json"))
@@ -79,19 +84,26 @@ def test_docs_spellings(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("text", "fragment"),
+    ("text", "expected"),
     [
-        ("not json", "is not valid JSON"),
-        ('{"features": [{"inferred_type": "String"}]}', "has no 'name'"),
-        ('{"features": [{"name": "a", "inferred_type": "Text"}]}', "inferred_type 'Text' is not one of"),
+        ("not json", "baseline_statistics file '{path}' is not valid JSON (Expecting value, line 1); fix the file."),
+        (
+            '{"features": [{"inferred_type": "String"}]}',
+            "baseline_statistics statistics.json: features[0] lacks the required key 'name'; add it.",
+        ),
+        (
+            '{"features": [{"name": "a", "inferred_type": "Text"}]}',
+            "baseline_statistics statistics.json: features[0].inferred_type is 'Text'; "
+            "expected one of 'Integral', 'Fractional', 'String', 'Unknown'.",
+        ),
     ],
 )
-def test_bad_baselines_are_named(tmp_path, text, fragment):
+def test_bad_baselines_are_named(tmp_path, text, expected):
     path = tmp_path / "statistics.json"
     path.write_text(text)
     with pytest.raises(BaselineError) as info:
         read_statistics(path)
-    assert fragment in str(info.value)
+    assert str(info.value) == expected.format(path=path)
 
 
 def test_sketch_data_must_be_numbers(aws, tmp_path):
@@ -99,5 +111,58 @@ def test_sketch_data_must_be_numbers(aws, tmp_path):
     raw["features"][0]["numerical_statistics"]["distribution"]["kll"]["sketch"]["data"] = [["a", 1.0]]
     path = tmp_path / "statistics.json"
     path.write_text(json.dumps(raw))
-    with pytest.raises(BaselineError, match=r"features\[0\]: distribution.kll.sketch.data must be a list of lists of numbers"):
+    with pytest.raises(BaselineError) as info:
         read_statistics(path)
+    assert str(info.value) == (
+        "baseline_statistics statistics.json: features[0].numerical_statistics.distribution.kll.sketch.data[0][0] "
+        "is 'a'; expected a number."
+    )
+
+
+# Every baseline our own baseline job writes decodes with the strict schema.
+EDGE_CSV = "age,income,empty,city,huge\n30,1.5,,north,1e308\n-4,2.5,,south,1e308\n41,,,north,1e308\n"
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered")  # the huge column's sum overflows, on purpose
+@pytest.mark.parametrize("data", ["sample", "edges"])
+def test_every_baseline_our_job_writes_decodes(tmp_path, data):
+    source = tmp_path / "data"
+    if data == "sample":
+        subprocess.run([sys.executable, "scripts/make_sample_data.py", str(tmp_path)], cwd=ROOT, check=True, capture_output=True)
+        source = tmp_path / "baseline"
+    else:
+        source.mkdir()
+        (source / "train.csv").write_text(EDGE_CSV)
+    out = tmp_path / "out"
+    env = {"SAGEMAKER_BASE_DIR": str(tmp_path), "dataset_format": '{"csv": {"header": true}}'}
+    run(from_env({**env, "dataset_source": str(source), "output_path": str(out)}))
+    stats = read_statistics(out / "statistics.json")
+    constraints, _ = read_constraints(out / "constraints.json")
+    written = json.loads((out / "statistics.json").read_text())
+    assert stats.names == tuple(f["name"] for f in written["features"]) == tuple(f.name for f in constraints.features)
+    assert stats.item_count == written["dataset"]["item_count"]
+
+
+QUALITY_CSV = "probability,label,value\n" + "".join(f"{(i % 10) / 10},{i % 3 == 0:d},{i % 7}\n" for i in range(60))
+
+
+@pytest.mark.parametrize(
+    ("problem", "attributes", "section"),
+    [
+        ("BinaryClassification", {"probability_attribute": "probability"}, "binary_classification_constraints"),
+        ("Regression", {"inference_attribute": "value"}, "regression_constraints"),
+    ],
+)
+def test_every_model_quality_baseline_our_job_writes_decodes(tmp_path, problem, attributes, section):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "validation.csv").write_text(QUALITY_CSV)
+    out = tmp_path / "out"
+    env = {"SAGEMAKER_BASE_DIR": str(tmp_path), "dataset_format": '{"csv": {"header": true}}', "output_path": str(out)}
+    env |= {"dataset_source": str(tmp_path / "data"), "analysis_type": "MODEL_QUALITY", "problem_type": problem}
+    run(from_env({**env, "ground_truth_attribute": "label", **attributes}))
+    written = json.loads((out / "constraints.json").read_text())[section]
+    assert [r.metric for r in read_quality_constraints(out / "constraints.json", section)] == list(written)
+    assert read_statistics(out / "statistics.json").features == ()
+    assert read_constraints(out / "constraints.json")[0].features == ()
+    error = read_calibration_error(out / "statistics.json")
+    assert (error is not None) is (problem == "BinaryClassification")

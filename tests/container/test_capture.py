@@ -43,10 +43,20 @@ def test_payload_with_several_rows(tmp_path):
 
 def test_rows_of_the_wrong_width_are_counted_not_guessed(tmp_path):
     lines = [capture_line("1,a"), capture_line("1,a,extra"), capture_line("1")]
-    table, problems, _ = read(tmp_path, lines, names=("s", "n", "c"))
+    table, problems, reader = read(tmp_path, lines, names=("s", "n", "c"))
     assert table.num_rows == 1
     assert problems.widths == {4: 1, 2: 1}
     assert any("capture.jsonl:2" == e.where for ex in problems.examples.values() for e in ex)
+    # Rows, not records: all three records were kept; two of their three rows were skipped.
+    assert (reader.records_read, reader.records_kept, reader.rows_in_kept_records) == (3, 3, 3)
+    assert (problems.bad_records, problems.rows_skipped, problems.total) == (0, 2, 2)
+    assert problems.lines() == [
+        "rows skipped (2):",
+        "  1 rows with 2 columns where 3 were expected",
+        "      at capture.jsonl:3: '0.5,1'",
+        "  1 rows with 4 columns where 3 were expected",
+        "      at capture.jsonl:2: '0.5,1,a,extra'",
+    ]
 
 
 def test_only_inputs(tmp_path):
@@ -94,7 +104,7 @@ def test_malformed_and_truncated_lines_are_counted(tmp_path):
     raw = (good + "\n" + "{not json}\n" + good + "\n" + good[:40]).encode()
     table, problems, reader = read(tmp_path, None, raw=raw)
     assert table.num_rows == 2
-    assert reader.records_read == 2
+    assert (reader.records_read, reader.records_kept, problems.bad_records) == (4, 2, 2)
     kinds = sorted(problems.counts)
     assert kinds[0].startswith("malformed lines") and kinds[1].startswith("truncated lines")
     assert problems.examples[kinds[1]][0].where == "capture.jsonl:4"

@@ -30,7 +30,7 @@ def test_full_config():
         ({"columns": {"inputs": []}}, "columns: unknown key 'inputs'; allowed keys are input, output"),
         ({"columns": {"input": ["a", "a"]}}, "names 'a' twice"),
         ({"empty_window": "skip"}, "empty_window must be 'complete' or 'fail'. Got 'skip' instead."),
-        ({"payload": {"input_records": 3}}, "payload.input_records must be a non-empty string"),
+        ({"payload": {"input_records": 3}}, "cfg.json: payload.input_records is 3; expected a string."),
     ],
 )
 def test_bad_config_is_named(doc, fragment):
@@ -90,3 +90,151 @@ def test_bad_drift_settings_are_named(drift, fragment):
     with pytest.raises(ConfigError) as info:
         parse({"drift": drift}, source="cfg.json")
     assert fragment in str(info.value)
+
+
+NAN, INF = float("nan"), float("inf")
+BIAS = {"label": "y", "label_values_or_threshold": [1], "facet": [{"name_or_index": "sex"}]}
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        # Lists where one value belongs were an Internal error (unhashable list) before.
+        ({"drift": {"correction": ["bh"]}}, "cfg.json: drift.correction is ['bh']; expected a string."),
+        ({"drift": {"effect": ["linf"]}}, "cfg.json: drift.effect is ['linf']; expected a string."),
+        ({"drift": {"features": ["age"]}}, "cfg.json: drift.features is ['age']; expected an object."),
+        ({"drift": {"features": {"age": [{"floor": 1}]}}}, "cfg.json: drift.features.age is [{'floor': 1}]; expected an object."),
+        # NaN (which Python's JSON reader accepts) used to switch drift off for the feature.
+        (
+            {"drift": {"features": {"income": {"floor": NAN}}}},
+            "cfg.json: drift.features.income.floor is NaN; a finite number is needed.",
+        ),
+        ({"drift": {"floor": INF}}, "cfg.json: drift.floor is Infinity; a finite number is needed."),
+        ({"drift": {"level": True}}, "cfg.json: drift.level is True; expected a number."),
+        ({"drift": {"numeric": {"min_samples": 1.5}}}, "cfg.json: drift.numeric.min_samples is 1.5; expected an integer."),
+        (
+            {"drift": {"features": {"income": {"flor": 0.1}}}},
+            "cfg.json: drift.features.income: unknown key 'flor'; allowed keys are effect, floor, min_samples.",
+        ),
+        ({"limits": {"bad_record_share": NAN}}, "cfg.json: limits.bad_record_share is NaN; a finite number is needed."),
+        ({"limits": {"bad_record_share": "0.1"}}, "cfg.json: limits.bad_record_share is '0.1'; expected a number."),
+        ({"limits": {"max_record_bytes": 0}}, "cfg.json: limits.max_record_bytes must be an integer >= 1. Got 0 instead."),
+        ({"limits": {"max_nesting_depth": 8.0}}, "cfg.json: limits.max_nesting_depth is 8.0; expected an integer."),
+        ({"expectations": {"row_budget": INF}}, "cfg.json: expectations.row_budget is Infinity; expected an integer."),
+        ({"columns": {"output": "score"}}, "cfg.json: columns.output is 'score'; expected a list."),
+        ({"empty_window": NAN}, "cfg.json: empty_window is NaN; expected a string."),
+        ([], "cfg.json: (top level) is []; expected an object."),
+    ],
+)
+def test_wrong_types_name_the_path_and_the_value(doc, expected):
+    with pytest.raises(ConfigError) as info:
+        parse(doc, source="cfg.json")
+    assert str(info.value) == expected
+
+
+@pytest.mark.parametrize(
+    ("section", "expected"),
+    [
+        ({"calibration_tolerance": "0.05"}, "cfg.json: model_quality.calibration_tolerance is '0.05'; expected a number."),
+        ({"calibration_tolerance": NAN}, "cfg.json: model_quality.calibration_tolerance is NaN; a finite number is needed."),
+        (
+            {"calibration_tolerance": 2},
+            "cfg.json: model_quality.calibration_tolerance must be a number in [0, 1], e.g. 0.05. Got 2 instead.",
+        ),
+        ({"min_labelled": "30"}, "cfg.json: model_quality.min_labelled is '30'; expected an integer."),
+        ({"min_labelled": -1}, "cfg.json: model_quality.min_labelled must be an integer >= 0. Got -1 instead."),
+        ({"row_budget": 0}, "cfg.json: model_quality.row_budget must be an integer >= 1. Got 0 instead."),
+        ({"seed": True}, "cfg.json: model_quality.seed is True; expected an integer."),
+        ({"probability_attribute": 0}, "cfg.json: model_quality.probability_attribute is 0; expected a string."),
+        (
+            {"problem_type": "Binary"},
+            "cfg.json: model_quality.problem_type must be one of BinaryClassification, MulticlassClassification, "
+            "Regression. Got 'Binary' instead.",
+        ),
+        (
+            {"probability_threshold_attribute": "nan"},
+            "cfg.json: model_quality.probability_threshold_attribute must be a number such as 0.5. Got 'nan' instead.",
+        ),
+        (
+            {"probability_threshold_attribute": [0.5]},
+            "cfg.json: model_quality.probability_threshold_attribute is [0.5]; expected a number or a string.",
+        ),
+    ],
+)
+def test_model_quality_values_are_type_checked(section, expected):
+    with pytest.raises(ConfigError) as info:
+        parse({"model_quality": section}, source="cfg.json")
+    assert str(info.value) == expected
+
+
+def test_model_quality_keeps_the_values_given():
+    section = {"problem_type": "BinaryClassification", "min_labelled": 5, "calibration_tolerance": 0, "seed": 3}
+    section |= {"probability_threshold_attribute": "0.7", "probability_attribute": "0"}
+    assert parse({"model_quality": section}, source="t").model_quality == section
+    assert parse({"model_quality": {"row_budget": None}}, source="t").model_quality == {}  # null is absent
+
+
+@pytest.mark.parametrize(
+    ("bias", "expected"),
+    [
+        (
+            {**BIAS, "label_values_or_threshold": [NAN]},
+            "cfg.json: bias.label_values_or_threshold[0] is NaN; a finite number is needed.",
+        ),
+        ({**BIAS, "probability_threshold": INF}, "cfg.json: bias.probability_threshold is Infinity; a finite number is needed."),
+        ({**BIAS, "bootstrap": {"confidence": NAN}}, "cfg.json: bias.bootstrap.confidence is NaN; a finite number is needed."),
+        (
+            {**BIAS, "bootstrap": {"confidence": 1}},
+            "cfg.json: bias.bootstrap.confidence must be a number in (0, 1). Got 1 instead.",
+        ),
+        ({**BIAS, "label": 3}, "cfg.json: bias.label is 3; expected a string."),
+        (
+            {**BIAS, "label": ""},
+            "cfg.json: bias.label must name the label (ground-truth) column, e.g. \"label\". Got '' instead.",
+        ),
+        ({**BIAS, "row_budget": 0}, "cfg.json: bias.row_budget must be an integer >= 1. Got 0 instead."),
+        ({**BIAS, "features": ["age", "age"]}, "cfg.json: bias.features names 'age' twice; column names must be unique."),
+        (
+            {**BIAS, "facet": [{"name_or_index": "sex", "value_or_threshold": [{"F": 1}]}]},
+            "cfg.json: bias.facet[0].value_or_threshold[0] is {'F': 1}; expected true or false or a number or a string.",
+        ),
+        (
+            {**BIAS, "facet": [{"name_or_index": "sex", "values": ["F"]}]},
+            "cfg.json: bias.facet[0]: unknown key 'values'; allowed keys are name_or_index, value_or_threshold.",
+        ),
+        ({"label": "y", "facet": []}, "cfg.json: bias lacks the required key 'label_values_or_threshold'; add it."),
+        # An empty value matches nothing (empty is missing) and became an empty CloudWatch dimension.
+        (
+            {**BIAS, "facet": [{"name_or_index": "sex", "value_or_threshold": ["F", ""]}]},
+            "cfg.json: bias.facet[0].value_or_threshold[1] is ''; an empty value never matches (empty is missing): remove it.",
+        ),
+        (
+            {**BIAS, "label_values_or_threshold": [""]},
+            "cfg.json: bias.label_values_or_threshold[0] is ''; an empty value never matches (empty is missing): remove it.",
+        ),
+    ],
+)
+def test_bias_section_names_the_path(bias, expected):
+    with pytest.raises(ConfigError) as info:
+        parse({"bias": bias}, source="cfg.json")
+    assert str(info.value) == expected
+
+
+def test_nan_in_the_text_is_refused_where_it_sits():
+    with pytest.raises(ConfigError) as info:
+        parse_text('{"drift": {"features": {"income": {"floor": NaN}}}}', source="analysis_config cfg.json")
+    assert str(info.value) == "analysis_config cfg.json: drift.features.income.floor is NaN; a finite number is needed."
+    with pytest.raises(ConfigError) as info:
+        parse_text('{"limits": {"bad_record_share": -Infinity}}', source="analysis_config cfg.json")
+    assert str(info.value) == "analysis_config cfg.json: limits.bad_record_share is -Infinity; a finite number is needed."
+
+
+def test_valid_values_keep_their_meaning():
+    c = parse(
+        {"drift": {"level": 0.01, "floor": 0, "features": {"age": {"floor": 1}}}, "limits": {"bad_record_share": 1}},
+        source="t",
+    )
+    assert c.drift.level == 0.01 and c.drift.default.floor == 0.0 and dict(c.drift.features)["age"].floor == 1.0
+    assert c.limits.bad_record_share == 1.0 and isinstance(c.limits.bad_record_share, float)
+    assert parse({"drift": None, "columns": None}, source="t").drift is None  # null is absent
+    assert parse({"drift": {}}, source="t").drift is not None  # an empty section switches drift on

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from datetime import UTC, datetime
 
@@ -31,7 +33,7 @@ def test_metrics_file_record_by_record(sample, baseline, tmp_path):
         names.add(r["MetricName"])
     expected = {f"feature_non_null_{n}" for n in features} | {f"feature_baseline_drift_{n}" for n in features}
     expected |= {f"feature_data_{n}" for n, f in features.items() if "numerical_statistics" in f}
-    expected |= {"constraint_violations"}
+    expected |= {"constraint_violations", "bad_record_share"}
     assert names == expected
     income = next(r for r in records if r["MetricName"] == "feature_data_income")["StatisticValues"]
     ns = features["income"]["numerical_statistics"]
@@ -46,6 +48,32 @@ def test_metrics_file_record_by_record(sample, baseline, tmp_path):
     drift = next(r for r in records if r["MetricName"] == "feature_baseline_drift_income")["Value"]
     assert f"Numerical distance: {drift} exceeds" in next(v["description"] for v in violations if v["feature_name"] == "income")
     assert count == len(violations)
+    read, bad, usable, skipped = _capture_counts(sample)
+    assert (read, bad, usable, skipped) == (2000, 2, stats["dataset"]["item_count"], 1)
+    # The documented share: 1 - (1 - bad / read) * usable / (usable + skipped).
+    share = next(r for r in records if r["MetricName"] == "bad_record_share")["Value"]
+    assert share == pytest.approx(1 - (1 - bad / read) * usable / (usable + skipped), rel=1e-15)
+
+
+def _capture_counts(sample):
+    """Records read, records that cannot be read (not JSON, or a payload that is not base64), and the
+    window's rows that fit the baseline's nine features or not, counted from the raw files."""
+    read = bad = usable = skipped = 0
+    for path in (sample / "capture").rglob("*.jsonl"):
+        for line in path.read_text().splitlines():
+            read += 1
+            try:
+                record = json.loads(line)
+                for part in record["captureData"].values():
+                    if part["encoding"] == "BASE64":
+                        base64.b64decode(part["data"], validate=True)
+            except (ValueError, binascii.Error):
+                bad += 1
+                continue
+            if "2024-01-19T19:00:00Z" <= record["eventMetadata"]["inferenceTime"] < "2024-01-19T20:00:00Z":
+                width = 1 + len(record["captureData"]["endpointInput"]["data"].split(","))
+                usable, skipped = (usable + 1, skipped) if width == 9 else (usable, skipped + 1)
+    return read, bad, usable, skipped
 
 
 def test_batch_monitoring_has_only_the_schedule_dimension(sample, baseline, tmp_path):

@@ -87,23 +87,57 @@ def test_width_mismatch_is_reported(sample, baseline, tmp_path):
     capture = tmp_path / "capture"
     capture.mkdir()
     (capture / "x.jsonl").write_text("\n".join(capture_line("1,2,3") for _ in range(5)) + "\n")
-    result = monitor(tmp_path, sample, baseline, dataset_source=str(capture))
+    result = monitor(tmp_path, sample, baseline, dataset_source=str(capture), publish_cloudwatch_metrics="Enabled")
     assert result.returncode == 0
     violations = json.loads((tmp_path / "processing" / "output" / "constraint_violations.json").read_text())["violations"]
-    assert [v["constraint_check_type"] for v in violations] == ["missing_column_check"]
-    assert "Captured rows have 4 columns but the baseline has 9 features" in violations[0]["description"]
+    # No row fits the baseline: the width says why, and a window of nothing but bad records is never green.
+    assert [(v["feature_name"], v["constraint_check_type"]) for v in violations] == [
+        ("<dataset>", "bad_record_check"),
+        ("<dataset>", "missing_column_check"),
+    ]
+    assert "Captured rows have 4 columns but the baseline has 9 features" in violations[1]["description"]
     assert (
-        message(tmp_path)
-        == "CompletedWithViolations: Job completed successfully with 1 violations. 5 bad record(s) skipped; see the log."
+        "Observed: 100.0% of the 5 records read could not be used (5 row(s) skipped); no row was left to analyse"
+        in violations[0]["description"]
     )
+    assert (violations[0]["bad_records"], violations[0]["rows_skipped"], violations[0]["records"]) == (0, 5, 5)
+    assert message(tmp_path) == (
+        "CompletedWithViolations: Job completed successfully with 2 violations. 5 bad record(s) skipped; see the log."
+        " Nothing that was read could be used; nothing was compared."
+    )
+    stats = json.loads((tmp_path / "processing" / "output" / "statistics.json").read_text())
+    assert stats["dataset"]["item_count"] == 0 and stats["features"] == []
+    metrics = {
+        r["MetricName"]: r["Value"]
+        for r in map(json.loads, (tmp_path / "output" / "metrics" / "cloudwatch" / "cloudwatch_metrics.jsonl").open())
+    }
+    assert metrics == {"bad_record_share": 1.0, "constraint_violations": 2.0}
 
 
 def test_empty_window_completes_and_says_so(sample, baseline, tmp_path):
-    result = monitor(tmp_path, sample, baseline, start_time="2030-01-01T00:00:00Z", end_time="2030-01-01T01:00:00Z")
+    result = monitor(
+        tmp_path,
+        sample,
+        baseline,
+        start_time="2030-01-01T00:00:00Z",
+        end_time="2030-01-01T01:00:00Z",
+        publish_cloudwatch_metrics="Enabled",
+    )
     assert result.returncode == 0
-    assert message(tmp_path).startswith("Completed: No records to analyse in the window [2030-01-01T00:00:00Z")
+    files = sorted((sample / "capture").rglob("*.jsonl"))
+    lines = [line for path in files for line in path.read_text().splitlines()]
+    # The malformed line cannot be placed in any window: one bad record of all those read, not a corrupt window.
+    assert message(tmp_path) == (
+        "Completed: No records to analyse in the window [2030-01-01T00:00:00Z, 2030-01-01T01:00:00Z): "
+        f"{len(files)} file(s), {len(lines)} record(s) read. Nothing was compared. 1 bad record(s) skipped; see the log."
+    )
     stats = json.loads((tmp_path / "processing" / "output" / "statistics.json").read_text())
     assert stats["dataset"]["item_count"] == 0
+    metrics = (tmp_path / "output" / "metrics" / "cloudwatch" / "cloudwatch_metrics.jsonl").read_text().splitlines()
+    assert {r["MetricName"]: r["Value"] for r in map(json.loads, metrics)} == {
+        "bad_record_share": 1 / len(lines),
+        "constraint_violations": 0.0,
+    }
 
 
 def test_empty_window_can_fail(sample, baseline, tmp_path):
@@ -193,7 +227,18 @@ class _BrokenEnvironment(Mapping):
         return 2
 
 
-def test_internal_error_says_so_and_logs_the_traceback(tmp_path, caplog):
+@pytest.fixture
+def own_signals():
+    """``main`` owns the process's stop signals; give pytest's back afterwards."""
+    import signal
+
+    saved = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    yield
+    for s, handler in saved.items():
+        signal.signal(s, handler)
+
+
+def test_internal_error_says_so_and_logs_the_traceback(tmp_path, caplog, own_signals):
     from container.__main__ import EXIT_INTERNAL_ERROR, main
 
     assert main(_BrokenEnvironment(str(tmp_path))) == EXIT_INTERNAL_ERROR

@@ -129,6 +129,73 @@ def test_concept_drift_raises_violations_and_the_estimate_shows_the_gap(quality,
         for x in (tmp_path / "output" / "metrics" / "cloudwatch" / "cloudwatch_metrics.jsonl").read_text().splitlines()
     }
     assert metrics["accuracy"]["Value"] == realised and "estimated_accuracy" in metrics and "f2" in metrics
+    # The count the fleet's alarms watch comes from model-quality jobs too; each violation names its metric.
+    assert metrics["constraint_violations"]["Value"] == len(violations) > 0
+    assert all(v["feature_name"] == v["metric_name"] for v in violations)
+    assert metrics["bad_record_share"]["Value"] == 0.0
+
+
+def test_best_constant_classifier_scores_are_statistics_not_constraints(quality):
+    root, _, label, _, _ = quality
+    section = json.loads((root / "baseline" / "statistics.json").read_text())["binary_classification_metrics"]
+    constraints = json.loads((root / "baseline" / "constraints.json").read_text())["binary_classification_constraints"]
+    constant = {name for name in section if name.endswith("_best_constant_classifier")}
+    assert constant >= {"accuracy_best_constant_classifier", "f1_best_constant_classifier"}
+    assert not constant & set(constraints)
+    assert set(constraints) == {n for n, v in section.items() if isinstance(v, dict) and "value" in v} - constant
+    # They depend on the label mix alone: the scores of always predicting the positive class.
+    assert section["accuracy_best_constant_classifier"]["value"] == pytest.approx(label.mean())
+    assert section["recall_best_constant_classifier"]["value"] == 1.0
+
+
+def _capture_with_garbage(root, tmp_path, garbage):
+    folder = tmp_path / "capture"
+    folder.mkdir()
+    lines = (root / "capture" / "ep" / "AllTraffic" / "2024" / "01" / "19" / "19" / "00.jsonl").read_text().splitlines()
+    (folder / "00.jsonl").write_text("\n".join(lines[: 2000 - garbage] + ["{garbage"] * garbage) + "\n")
+    return folder
+
+
+def test_bad_records_beyond_the_share_are_a_model_quality_violation(quality, tmp_path):
+    root, *_ = quality
+    result = _monitor(root, tmp_path, dataset_source=str(_capture_with_garbage(root, tmp_path, 200)))
+    assert result.returncode == 0, result.stdout
+    violations = json.loads((tmp_path / "out" / "constraint_violations.json").read_text())["violations"]
+    bad = next(v for v in violations if v["constraint_check_type"] == "bad_record_check")
+    assert (bad["feature_name"], bad["bad_records"], bad["records"]) == ("<dataset>", 200, 2000)
+    metrics = {
+        json.loads(x)["MetricName"]: json.loads(x)["Value"]
+        for x in (tmp_path / "output" / "metrics" / "cloudwatch" / "cloudwatch_metrics.jsonl").read_text().splitlines()
+    }
+    assert metrics["bad_record_share"] == 200 / 2000 and metrics["constraint_violations"] == len(violations)
+    assert "200 bad record(s) skipped; see the log." in message(tmp_path)
+
+
+def test_a_window_of_garbage_is_never_green_for_model_quality(quality, tmp_path):
+    root, *_ = quality
+    result = _monitor(root, tmp_path, dataset_source=str(_capture_with_garbage(root, tmp_path, 2000)))
+    assert result.returncode == 0, result.stdout
+    violations = json.loads((tmp_path / "out" / "constraint_violations.json").read_text())["violations"]
+    assert [v["constraint_check_type"] for v in violations] == ["bad_record_check"]
+    assert message(tmp_path).startswith("CompletedWithViolations: Job completed successfully with 1 violations. 2000 bad")
+
+
+def test_a_model_quality_baseline_from_bad_records_is_refused(tmp_path):
+    data = tmp_path / "validation"
+    data.mkdir()
+    (data / "v.csv").write_text("probability,label\n" + "0.9,1\n" * 90 + "0.9,1,extra\n" * 10)
+    result = run_container(
+        tmp_path,
+        dataset_format='{"csv": {"header": true}}',
+        dataset_source=str(data),
+        output_path=str(tmp_path / "baseline"),
+        probability_attribute="probability",
+        ground_truth_attribute="label",
+        **BINARY,
+    )
+    assert result.returncode == 2, result.stdout
+    assert message(tmp_path).startswith("ClientError: the baseline dataset is not fit for a baseline.")
+    assert "Observed: 10.0% of the 100 records read could not be used (10 row(s) skipped)" in message(tmp_path)
 
 
 def test_too_few_labels_is_not_enough_data(quality, tmp_path):
@@ -162,3 +229,23 @@ def test_settings_from_the_analysis_config(quality, tmp_path):
     result = _monitor(root, tmp_path, analysis_config=str(config), problem_type="", probability_attribute="")
     assert result.returncode == 0, result.stdout
     assert "Not enough data: 5000 labelled predictions are needed" in message(tmp_path)
+
+
+@pytest.mark.parametrize("problem", ["MulticlassClassification", "Regression"])
+def test_a_score_alone_is_no_prediction_beyond_binary(tmp_path, problem):
+    data = tmp_path / "validation"
+    data.mkdir()
+    (data / "v.csv").write_text("score,label\n" + "0.9,1\n0.2,0\n" * 20)
+    result = run_container(
+        tmp_path,
+        dataset_source=str(data),
+        output_path=str(tmp_path / "baseline"),
+        probability_attribute="score",
+        ground_truth_attribute="label",
+        **{**BINARY, "problem_type": problem},
+    )
+    assert result.returncode == 2, result.stdout
+    assert message(tmp_path) == (
+        f"ClientError: problem_type={problem} needs inference_attribute (the predicted label or value); "
+        "a score gives a prediction only for BinaryClassification."
+    )

@@ -1,0 +1,122 @@
+"""How a job ends: the violations file, the metrics, the status message that says what happened, and the
+upload of the outputs to ``report_s3_uri``.
+
+Every monitoring job (data quality, model quality, an empty or unusable window) publishes, when metrics are
+on, ``constraint_violations``, the violation count the fleet's alarms watch; every job that read records
+judges their bad share (``limits.bad_record_share``): a violation and the ``bad_record_share`` metric in a
+monitoring job, a ``ClientError`` in a baseline job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from analyzers.findings import Finding
+from analyzers.quality.bad_records import RecordCounts, bad_record_check
+from container.config import AnalysisConfig
+from container.contract import MonitorContract
+from container.errors import ClientError
+from container.write._json import dumps
+from container.write.atomic import write_text
+from container.write.cloudwatch import Metric, publish_metrics
+from container.write.statistics import statistics_document
+from container.write.upload import upload_reports
+from container.write.violations import violations_document
+
+if TYPE_CHECKING:
+    from container.ingest import Ingested
+
+NO_VIOLATIONS = "Completed: Job completed successfully with no violations."
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    message: str
+    violations: int = 0
+
+
+def finish(
+    contract: MonitorContract, findings: list[Finding], metrics: list[Metric], note: str, *, quiet: str = NO_VIOLATIONS
+) -> Outcome:
+    """Write the violations and the metrics; the message starts with ``quiet`` when nothing is violated."""
+    document = violations_document(findings)
+    write_text(contract.violations_file, dumps(document))
+    count = len(document["violations"])
+    note += publish_metrics(contract, [*metrics, Metric("constraint_violations", value=float(count))])
+    if count:
+        return Outcome(f"CompletedWithViolations: Job completed successfully with {count} violations." + note, count)
+    return Outcome(quiet + note)
+
+
+def nothing_to_compare(contract: MonitorContract, config: AnalysisConfig, data: Ingested, bad: Finding | None) -> Outcome:
+    """A window without records: statistics with ``item_count`` 0 and, in a monitoring job, no violation but
+    the bad-record one (bad records that could not be placed in any window, more than the share allows);
+    a ``ClientError`` instead with ``"empty_window": "fail"``."""
+    window = ""
+    if contract.start_time or contract.end_time:
+        start, end = (f"{t:%Y-%m-%dT%H:%M:%SZ}" if t else "..." for t in (contract.start_time, contract.end_time))
+        window = f" in the window [{start}, {end})"
+    what = f"No records to analyse{window}: {data.files} file(s), {data.records_read} record(s) read."
+    if config.empty_window == "fail":
+        raise ClientError(what + " Check data capture, or set empty_window to 'complete' in the analysis config.")
+    write_text(contract.statistics_file, dumps(statistics_document(0, [])))
+    note = skipped(data.problems.total)
+    if contract.is_baseline_job:
+        return Outcome(f"Completed: {what} Nothing was compared.{note}")
+    if bad is not None and bad.violated:
+        note += f" {what} Nothing else was compared."
+    return finish(contract, [bad] if bad else [], bad_record_metrics(bad), note, quiet=f"Completed: {what} Nothing was compared.")
+
+
+def nothing_usable(contract: MonitorContract, data: Ingested, bad: Finding | None, others: list[Finding]) -> Outcome:
+    """Records were read and none could be used. Never green: the bad-record violation (and ``others``,
+    e.g. a row width) say why, with empty statistics; nothing else can be compared."""
+    write_text(contract.statistics_file, dumps(statistics_document(0, [])))
+    note = skipped(data.problems.total) + " Nothing that was read could be used; nothing was compared."
+    return finish(contract, [*others, *([bad] if bad else [])], bad_record_metrics(bad), note)
+
+
+def record_counts(data: Ingested) -> RecordCounts:
+    return RecordCounts(
+        read=data.records_read,
+        bad=data.records_bad,
+        usable=data.rows,
+        skipped=data.rows_skipped,
+        bad_files=data.problems.bad_files,
+    )
+
+
+def bad_records(data: Ingested, config: AnalysisConfig) -> Finding | None:
+    """The dataset's ``bad_record_check`` finding; None when nothing was read."""
+    return bad_record_check(record_counts(data), threshold=config.limits.bad_record_share)
+
+
+def bad_record_metrics(bad: Finding | None) -> list[Metric]:
+    return [] if bad is None or bad.statistic is None else [Metric("bad_record_share", value=bad.statistic)]
+
+
+def refuse_bad_baseline(finding: Finding | None) -> None:
+    """No baseline from mostly unusable data: it would judge every later window against a biased remainder of
+    the dataset, which is worse than having no baseline. A baseline job has no violations to say so with."""
+    if finding is None or not finding.violated:
+        return
+    raise ClientError(
+        f"the baseline dataset is not fit for a baseline. {finding.description} Fix or remove those records, "
+        "or raise limits.bad_record_share in the analysis config."
+    )
+
+
+def upload(contract: MonitorContract, outcome: Outcome) -> Outcome:
+    """Also upload the outputs to ``report_s3_uri`` when set; a failure is added to the message."""
+    if contract.report_s3_uri is None:
+        return outcome
+    when = contract.end_time or datetime.now(UTC)
+    files = sorted(p for p in contract.output_path.glob("*.json") if p.is_file())
+    failure = upload_reports(contract.report_s3_uri, when, files)
+    return outcome if failure is None else Outcome(outcome.message + " " + failure, outcome.violations)
+
+
+def skipped(count: int) -> str:
+    return f" {count} bad record(s) skipped; see the log." if count else ""

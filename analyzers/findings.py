@@ -20,6 +20,7 @@ class CheckType(StrEnum):
     BIAS_DRIFT = "bias_drift_check"
     MODEL_QUALITY = "model_quality_check"  # written with the comparison operator as its check type
     BAD_RECORDS = "bad_record_check"  # ours: too many records could not be used
+    BIAS_FACET = "bias_facet_check"  # ours: a facet that selects no row (or every row) of a window
 
 
 # The ``feature_name`` of a finding about the dataset as a whole (a row width, the bad records).

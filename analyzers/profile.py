@@ -116,11 +116,13 @@ class Moments:
             return self
         if self.count == 0:
             return other
-        scale = max(self.scale, other.scale)
+        minimum, maximum = min(self.minimum, other.minimum), max(self.maximum, other.maximum)
+        # The scale of the merged values, not of either part: a part of zeros (scale 1) must not pull
+        # tiny values up to a scale where their squares underflow.
+        scale = _scale(max(-minimum, maximum))
         a, b = self.scale / scale, other.scale / scale
         n = self.count + other.count
         delta = other.mean / scale - self.mean / scale  # never overflows, unlike other.mean - self.mean
-        minimum, maximum = min(self.minimum, other.minimum), max(self.maximum, other.maximum)
         return Moments(
             count=n,
             total=self.total * a + other.total * b,

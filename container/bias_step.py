@@ -5,6 +5,7 @@ outputs (analysis.json, ``bias_drift_check`` violations, ``bias_metric_<NAME>`` 
 from __future__ import annotations
 
 import json
+import logging
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,21 @@ LABEL, PREDICTED = "__label", "__predicted_label"
 CLOUDWATCH_INFINITY = 2.348543e108  # how Clarify's monitor publishes +-infinity (CONTRACT §3)
 # The FlipTest refits a k-NN per resample; above this many a x d distance pairs it gets no interval.
 FT_BOOTSTRAP_LIMIT = 2_000_000
+HELD_VALUES_SHOWN = 12  # distinct values a facet message lists one by one
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class FacetProblem:
+    """A configured facet value that selects no row, or every row, so no metric can compare d with a."""
+
+    index: int  # in the config's facet list
+    facet: str
+    value_text: str
+    selected: int
+    rows: int
+    description: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +74,9 @@ def check_columns(config: BiasConfig, columns: list[str], predicted: str | None)
 
 def read_baseline_report(source: str) -> dict[str, Any]:
     try:
-        text = read_s3_text(source) if source.startswith("s3://") else Path(source).read_text(encoding="utf-8")
+        text = (
+            read_s3_text(source, what="bias baseline") if source.startswith("s3://") else Path(source).read_text(encoding="utf-8")
+        )
         report = json.loads(text)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"bias baseline {source!r} cannot be read as JSON ({exc.__class__.__name__}).") from None
@@ -72,6 +90,12 @@ def labelled_frame(frame: pd.DataFrame, labels: Labels | None, config: BiasConfi
     if labels is None:  # a baseline dataset carries its labels
         if config.label not in frame:
             raise ConfigError(f"bias config: label column {config.label!r} is not in the dataset.")
+        problems = facet_problems(frame, config, "sampled baseline rows")
+        if problems:
+            raise ConfigError(
+                f"bias config: {problems[0].description} Fix the facet's value_or_threshold in the analysis config's "
+                "bias section (a categorical facet takes the column's values, a continuous one a threshold)."
+            )
         return frame.assign(**{LABEL: _typed(frame[config.label])}), ""
     keys = frame[KEY_COLUMN].tolist()
     result = join(keys, labels.keys, labels.values)
@@ -94,6 +118,57 @@ def _typed(column: pd.Series) -> pd.Series:
     return column.astype(object)
 
 
+def facet_problems(data: pd.DataFrame, config: BiasConfig, rows_name: str) -> list[FacetProblem]:
+    """The facets whose configured value selects no row, or every row, of ``data`` (none when it is empty).
+    The selection is the stage's own (Clarify's type rule on the column's type)."""
+    out: list[FacetProblem] = []
+    if not len(data):
+        return out
+    for index, facet in enumerate(config.facets):
+        if facet.values is None or facet.name not in data:
+            continue  # one-vs-all selects each value it finds; a missing column is the stage's error
+        column, values = data[facet.name], list(facet.values)
+        try:
+            selection = select(column, values, "Facet")
+        except BiasStageError:
+            continue  # the stage reports it in Clarify's words
+        selected = int(selection.indicator.sum())
+        if 0 < selected < len(data):
+            continue
+        shown = json.dumps(values, default=str)
+        if selection.continuous:
+            rule = f"continuous, so the facet is the rows where {facet.name} > {values[0]}"
+        else:
+            rule = f"categorical, so the facet is the rows where {facet.name} is one of {shown}"
+        what = "no row" if selected == 0 else "every row"
+        left = "" if selected == 0 else " (no row is left to compare it with)"
+        description = (
+            f"Facet {facet.name!r} with value_or_threshold {shown} selects {what} of the {len(data)} {rows_name}{left}. "
+            f"Clarify's type rule calls the column ({column.dtype}, {column.nunique()} distinct of "
+            f"{int(column.notna().sum())} values) {rule}; the column holds {_held(column)}."
+        )
+        text = selection.text or ",".join(str(v) for v in values)
+        out.append(FacetProblem(index, facet.name, text, selected, len(data), description))
+    return out
+
+
+def _held(column: pd.Series) -> str:
+    counts = column.dropna().value_counts()
+    if counts.empty:
+        return "no value"
+    if len(counts) > HELD_VALUES_SHOWN:
+        if pd.api.types.is_numeric_dtype(column):
+            return f"{len(counts)} distinct values from {column.min()} to {column.max()}"
+        top = ", ".join(f"{v} ({n})" for v, n in counts.head(5).items())
+        return f"{len(counts)} distinct values, the most common {top}"
+    items = list(counts.items())
+    try:
+        items.sort(key=lambda kv: kv[0])
+    except TypeError:
+        items.sort(key=lambda kv: str(kv[0]))
+    return ", ".join(f"{v} ({n} row{'s' if n != 1 else ''})" for v, n in items)
+
+
 def run_bias(frame: pd.DataFrame, config: BiasConfig, predicted: str | None, baseline: dict[str, Any] | None) -> BiasRun:
     data = frame.copy()
     if predicted is not None and predicted in data:
@@ -113,7 +188,15 @@ def run_bias(frame: pd.DataFrame, config: BiasConfig, predicted: str | None, bas
     pre: dict[str, list[Any]] = {}
     post: dict[str, list[Any]] = {}
     intervals: dict[tuple[str, str, str], tuple[float, float]] = {}
-    for facet in config.facets:
+    problems = {p.index: p for p in facet_problems(data, config, "labelled rows of the window")}
+    for index, facet in enumerate(config.facets):
+        if index in problems:  # one line saying why, not a page of "Facet set is empty"
+            problem = problems[index]
+            log.warning("Bias: %s No bias metric is computed for it in this window.", problem.description)
+            entry = {"value_or_threshold": problem.value_text, "error": problem.description, "metrics": []}
+            pre.setdefault(facet.name, []).append(entry)
+            post.setdefault(facet.name, []).append(dict(entry))
+            continue
         spec = BiasSpec(
             label=LABEL,
             label_values=list(config.label_values),
@@ -138,7 +221,19 @@ def run_bias(frame: pd.DataFrame, config: BiasConfig, predicted: str | None, bas
         "post_training_bias_metrics": _stage_doc(post, config.label, label_text),
     }
     findings = _violations(baseline, report, intervals) if baseline is not None else []
+    findings += [_facet_finding(p) for p in problems.values()]
     return BiasRun(report, findings, _metrics(report), "")
+
+
+def _facet_finding(problem: FacetProblem) -> Finding:
+    return Finding(
+        check_type=CheckType.BIAS_FACET,
+        feature=problem.facet,
+        violated=True,
+        description=problem.description,
+        statistic=problem.selected,
+        extra=(("facet", problem.facet), ("facet_value", problem.value_text), ("selected_rows", problem.selected)),
+    )
 
 
 def _stage_doc(facets: dict[str, list[Any]], label: str, label_text: str) -> dict[str, Any]:

@@ -9,8 +9,10 @@ their quality from the scores alone, clearly named, before the labels arrive.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,6 +24,7 @@ from analyzers.model_quality import metrics as m
 from analyzers.model_quality.estimate import estimate, expected_calibration_error
 from analyzers.model_quality.report import (
     Labelled,
+    Noise,
     constraints_key,
     metrics_section,
     statistics_document,
@@ -75,10 +78,7 @@ def settings_from_env(env: dict[str, str], section: dict[str, Any] | None = None
     if problem not in PROBLEMS:
         raise ConfigError(f"problem_type={problem!r} is not one of {', '.join(PROBLEMS)}.")
     threshold = env.get("probability_threshold_attribute") or "0.5"
-    try:
-        probability_threshold = float(threshold)
-    except ValueError:
-        raise ConfigError(f"probability_threshold_attribute={threshold!r} is not a number such as 0.5.") from None
+    probability_threshold = _finite(threshold, "probability_threshold_attribute", "0.5")
     return ModelQualitySettings(
         problem_type=problem,
         inference_attribute=env.get("inference_attribute") or None,
@@ -88,9 +88,19 @@ def settings_from_env(env: dict[str, str], section: dict[str, Any] | None = None
         min_labelled=_integer(env, "min_labelled", 30),
         label_delay_hours=_integer(env, "label_delay_hours", 24),
         row_budget=_integer(env, "row_budget", 200_000),
-        calibration_tolerance=float(env.get("calibration_tolerance", 0.05)),
+        calibration_tolerance=_finite(env.get("calibration_tolerance", "0.05"), "calibration_tolerance", "0.05"),
         seed=_integer(env, "seed", 0),
     )
+
+
+def _finite(raw: str, key: str, example: str) -> float:
+    try:
+        number = float(raw)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise ConfigError(f"{key}={raw!r} is not a finite number such as {example}.")
+    return number
 
 
 def _integer(values: dict[str, str], key: str, default: int) -> int:
@@ -169,6 +179,7 @@ def _floats(column: pd.Series | None) -> np.ndarray:
 
 
 def _texts(column: pd.Series | None) -> np.ndarray:
+    column = pd.Series(column)  # a lone value (one labelled row) reads as a scalar
     numbers = pd.to_numeric(column, errors="coerce")
     if numbers.notna().all() and (numbers == numbers.round()).all():
         return numbers.astype("int64").astype(str).to_numpy()
@@ -220,9 +231,28 @@ def _monitor(
         key = constraints_key(settings.problem_type)
         rules = read_quality_constraints(contract.baseline_constraints, key) if contract.baseline_constraints else ()
         constraints = {key: {r.metric: {"threshold": r.threshold, "comparison_operator": r.comparison_operator} for r in rules}}
-        found_violations = violations(settings.problem_type, constraints, section)
+        margin = Noise(len(data.y), *_baseline_spread(contract, settings.problem_type))
+        found_violations = violations(settings.problem_type, constraints, section, margin)
     write_text(contract.statistics_file, dumps(document))
     return found_violations, [x for x in metrics if x.value is not None and math.isfinite(x.value)], note
+
+
+def _baseline_spread(contract: MonitorContract, problem: str) -> tuple[dict[str, Any] | None, int | None]:
+    """The baseline's ``<problem>_metrics`` (for each metric's ``standard_deviation``) and its record count,
+    which size the noise margin of metrics that are not proportions; ``(None, None)`` when the statistics are
+    absent or do not hold them (the margin of those metrics is then 0, AWS's own rule)."""
+    if contract.baseline_statistics is None:
+        return None, None
+    try:
+        document = json.loads(Path(contract.baseline_statistics).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, None
+    section = document.get(m.SECTION[problem]) if isinstance(document, dict) else None
+    dataset = document.get("dataset") if isinstance(document, dict) else None
+    count = dataset.get("item_count") if isinstance(dataset, dict) else None
+    if not isinstance(section, dict) or not isinstance(count, int) or isinstance(count, bool) or count <= 0:
+        return None, None
+    return section, count
 
 
 def _estimate(

@@ -150,7 +150,7 @@ def flip_test(x: BiasInputs) -> float:
     if features is None or features.shape[1] == 0:
         raise BiasMetricError("FlipTest needs feature columns")
     yhat = x.predicted()
-    matrix = features.to_numpy(dtype=float)
+    matrix = features.to_numpy(dtype=float, na_value=np.nan)  # nullable Int64 columns hold pd.NA
     train, labels, queries = matrix[x.a], yhat[x.a], matrix[x.d]
     k = 5 if len(train) > FT_SMALL_FACET else 1
     counterfactual = np.empty(len(queries), dtype=bool)

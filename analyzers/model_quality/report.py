@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,7 @@ import numpy as np
 
 from analyzers.findings import CheckType, Finding
 from analyzers.model_quality import metrics as m
+from analyzers.model_quality import noise
 
 STD_MIN_RECORDS = 200  # AWS: a standard deviation only with at least 200 samples
 STD_SUBSAMPLES, STD_SHARE = 5, 0.8  # ... from five random 80% subsamples
@@ -67,41 +69,56 @@ BEST_CONSTANT_SUFFIX = "_best_constant_classifier"
 
 
 def suggest_constraints(problem: str, section: dict[str, Any]) -> dict[str, Any]:
-    """The baseline's own value as each metric's threshold, in the direction that means worse; no
-    constraint on the best-constant-classifier scores.
+    """Each metric's threshold a practical floor worse than the baseline's value (``noise.suggested_threshold``),
+    in AWS's format; no constraint on the best-constant-classifier scores.
 
     >>> section = {"accuracy": {"value": 0.8}, "accuracy_best_constant_classifier": {"value": 0.6}}
     >>> suggest_constraints("BinaryClassification", section)["binary_classification_constraints"]
-    {'accuracy': {'threshold': 0.8, 'comparison_operator': 'LessThanThreshold'}}
+    {'accuracy': {'threshold': 0.78, 'comparison_operator': 'LessThanThreshold'}}
     """
-    return {
-        "version": 0.0,
-        constraints_key(problem): {
-            name: {
-                "threshold": entry["value"],
-                "comparison_operator": "GreaterThanThreshold" if name in m.LOWER_IS_BETTER else "LessThanThreshold",
-            }
-            for name, entry in section.items()
-            if isinstance(entry, dict) and "value" in entry and not name.endswith(BEST_CONSTANT_SUFFIX)
-        },
-    }
+    rules = {}
+    for name, entry in section.items():
+        if isinstance(entry, dict) and "value" in entry and not name.endswith(BEST_CONSTANT_SUFFIX):
+            threshold, operator = noise.suggested_threshold(name, float(entry["value"]))
+            rules[name] = {"threshold": threshold, "comparison_operator": operator}
+    return {"version": 0.0, constraints_key(problem): rules}
 
 
-def violations(problem: str, constraints: dict[str, Any], section: dict[str, Any]) -> list[Finding]:
-    """One violation per metric on the wrong side of its constraint (AWS's MonitoringCustomMetrics format).
+@dataclass(frozen=True, slots=True)
+class Noise:
+    """What the noise margin needs: the window's labelled count, the baseline's metrics section (for its
+    ``standard_deviation``) and record count, and the false-alarm level shared over the metrics checked."""
+
+    window_count: int
+    baseline: dict[str, Any] | None = None
+    baseline_count: int | None = None
+    level: float = noise.LEVEL
+
+
+def violations(problem: str, constraints: dict[str, Any], section: dict[str, Any], margin: Noise | None = None) -> list[Finding]:
+    """One violation per metric on the wrong side of its constraint (AWS's MonitoringCustomMetrics format);
+    with ``margin``, only when it is past the threshold by more than the window's noise (``noise``).
 
     >>> c = {"regression_constraints": {"mae": {"threshold": 0.5, "comparison_operator": "GreaterThanThreshold"}}}
     >>> [f.description for f in violations("Regression", c, {"mae": {"value": 0.7}})]
     ['Metric mae with 0.7 was GreaterThanThreshold 0.5']
     """
-    found = []
+    checked = []
     for name, rule in (constraints.get(constraints_key(problem)) or {}).items():
         entry = section.get(name)
         if not isinstance(entry, dict) or "value" not in entry:
             continue
-        value, threshold, operator = float(entry["value"]), float(rule["threshold"]), rule["comparison_operator"]
-        crossed = value > threshold if operator == "GreaterThanThreshold" else value < threshold
-        if crossed:
+        value, threshold = float(entry["value"]), float(rule["threshold"])
+        if math.isfinite(value) and math.isfinite(threshold):
+            checked.append((name, value, threshold, rule["comparison_operator"]))
+    found = []
+    for name, value, threshold, operator in checked:
+        se, z = 0.0, 0.0
+        if margin:
+            se = noise.standard_error(name, threshold, section, margin.window_count, margin.baseline, margin.baseline_count)
+            df = noise.SUBSAMPLE_DF if noise.from_baseline_spread(name, section) else None
+            z = noise.critical_z(len(checked), margin.level, df) if se else 0.0
+        if noise.beyond_noise(value, threshold, operator, se, z):
             found.append(
                 Finding(
                     check_type=CheckType.MODEL_QUALITY,

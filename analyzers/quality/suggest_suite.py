@@ -15,7 +15,8 @@ from analyzers.profile import FeatureProfile
 from analyzers.types import InferredType
 
 RANGE_TOLERANCE = 0.1  # share of the observed range added on each side of a numeric range
-NUMERIC_TYPES = ["float64", "float32", "int64", "int32", "float", "int"]
+# "Int64Dtype": pandas' nullable integer, how an Integral column with missing values reaches the suite.
+NUMERIC_TYPES = ["float64", "float32", "int64", "int32", "float", "int", "Int64Dtype"]
 STRING_TYPES = ["str", "object", "string"]
 
 

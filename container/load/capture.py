@@ -191,7 +191,8 @@ class CaptureReader:
 
     def _add_rows(self, texts: list[tuple[str, str, str]], where: str, key: str, rows: _Rows) -> int | None:
         """Add the record's rows; their number, or None (counted as a bad record) when it has none usable."""
-        if all(kind == "csv" for kind, _, _ in texts):
+        # A join key with a line break would be a quoted line break among the joined lines: parsed apart.
+        if all(kind == "csv" for kind, _, _ in texts) and not (self.with_keys and ("\n" in key or "\r" in key)):
             split = [text.rstrip("\r\n").replace("\r\n", "\n") for _, _, text in texts]
             if all(is_safe(text) for text in split):
                 # Blank lines hold no row (a blank line would be a row of nulls to pyarrow).

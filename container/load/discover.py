@@ -16,9 +16,15 @@ def discover_files(root: Path) -> list[Path]:
     """Every regular file below ``root``, recursively, in a stable order. Hidden files and folders
     (``.``) and Spark/Hadoop markers (``_SUCCESS``, ``_temporary/``, ``_committed_*``: names starting
     with ``_``) are skipped, and the log says how many and which."""
-    if root.is_file():
-        return [root]
-    if not root.is_dir():
+    try:
+        if root.is_file():
+            return [root]
+        is_dir = root.is_dir()
+    except OSError as exc:  # a name too long, a loop of links: the path cannot even be looked at
+        raise ContractError(
+            f"dataset_source={str(root)[:200]!r} cannot be read ({exc.strerror or exc.__class__.__name__}); fix the variable."
+        ) from None
+    if not is_dir:
         raise ContractError(f"dataset_source={str(root)!r} does not exist; mount the captured data there or fix the variable.")
     files: list[Path] = []
     skipped: list[str] = []  # the outermost hidden or marker name of each skipped file

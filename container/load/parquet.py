@@ -24,6 +24,8 @@ from container.load.names import NameRules
 from container.load.problems import ProblemLog
 
 BATCH_ROWS = 65_536
+# What a damaged file raises: Arrow's errors, I/O errors, and bad UTF-8 in the names its footer holds.
+_DAMAGED = (pa.ArrowException, OSError, ValueError)
 
 
 def _readable(kind: pa.DataType) -> bool:
@@ -69,22 +71,30 @@ class ParquetReader:
     def read(self, path: Path) -> Iterator[pa.Table]:
         try:
             handle = pq.ParquetFile(path)
-        except (pa.ArrowInvalid, OSError) as exc:
+            schema = handle.schema_arrow
+        except _DAMAGED as exc:
             self.problems.bad_file(f"unreadable Parquet files ({_short(exc)})", path.name)
             return
-        columns = self._columns(path, handle.schema_arrow)
-        try:
-            for batch in handle.iter_batches(batch_size=BATCH_ROWS):
-                table = pa.Table.from_batches([batch]).select(columns)
-                first_row = self.records_read + 1
-                self.records_read += table.num_rows
-                table = self._texts(table, path, first_row)
-                self.records_kept += table.num_rows
-                self.rows_in_kept_records += table.num_rows
-                yield table
-        except (pa.ArrowInvalid, OSError) as exc:
-            # The rows before the damage were read and counted; the rest of the file cannot be.
-            self.problems.bad_file(f"Parquet files cut short ({_short(exc)})", f"{path.name}:row {self.records_read + 1}")
+        columns = self._columns(path, schema)
+        batches = handle.iter_batches(batch_size=BATCH_ROWS)
+        while True:
+            try:
+                batch = next(batches)
+            except StopIteration:
+                return
+            except _DAMAGED as exc:  # the rows before the damage were read and counted; the rest cannot be
+                self.problems.bad_file(f"Parquet files cut short ({_short(exc)})", f"{path.name}:row {self.records_read + 1}")
+                return
+            yield self._table(batch, columns, path)
+
+    def _table(self, batch: pa.RecordBatch, columns: list[int], path: Path) -> pa.Table:
+        table = pa.Table.from_batches([batch]).select(columns)
+        first_row = self.records_read + 1
+        self.records_read += table.num_rows
+        table = self._texts(table, path, first_row)
+        self.records_kept += table.num_rows
+        self.rows_in_kept_records += table.num_rows
+        return table
 
     def _columns(self, path: Path, schema: pa.Schema) -> list[int]:
         """The indices of the columns to profile."""

@@ -75,10 +75,20 @@ def parse_csv(
         problems.wrong_width(row.actual_columns - extra, row.expected_columns - extra, where, row.text)
         return "skip"
 
+    if _starts_with_bom(data):
+        # pyarrow drops a byte-order mark at the start of its input: here it is a value's first character.
+        data = _BOM + (data if isinstance(data, bytes) else data.to_pybytes())
     # Parse in parallel; only when some row is bad, parse again on one thread, where pyarrow
     # knows each bad row's number, to report where it was.
     table = _read_csv(data, width_names, count_invalid, threads=True)
     return table if not invalid else _read_csv(data, width_names, report_invalid, threads=False)
+
+
+_BOM = "\ufeff".encode()
+
+
+def _starts_with_bom(data: bytes | pa.Buffer) -> bool:
+    return (data[:3] if isinstance(data, bytes) else data[:3].to_pybytes()) == _BOM
 
 
 def _read_csv(

@@ -225,3 +225,21 @@ def test_merged_records_join_row_by_row(tmp_path, aws):
     result = join(keys, labels.keys, labels.values)
     expected = [str(row["label"]) for row in json.loads(merged["groundTruthData"]["data"])["instances"]]
     assert result.matched == 334 and list(result.labels) == expected
+
+
+def test_join_keys_with_line_breaks_and_quotes_stay_with_their_row(tmp_path):
+    from container.load.rows import KEY_COLUMN
+
+    keys = ["a\nb", 'q"x', "ok", "c\rd", "e,f"]
+    lines = [_keyed_line(f"{i},x", "0.5", "e", key) for i, key in enumerate(keys)]
+    path = tmp_path / "capture.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    problems = ProblemLog()
+    reader = CaptureReader(
+        parts=BOTH, names=("s", "n", "c"), config=AnalysisConfig(), window=TimeWindow(), problems=problems, with_keys=True
+    )
+    table = pa.concat_tables(list(reader.read(path)))
+    assert sorted(zip(table.column(KEY_COLUMN).to_pylist(), table.column("n").to_pylist(), strict=True)) == sorted(
+        (key, str(i)) for i, key in enumerate(keys)
+    )
+    assert (reader.records_kept, reader.rows_in_kept_records, problems.total) == (5, 5, 0)

@@ -115,3 +115,8 @@ def test_worker_processes_stop_the_baseline_the_same_way(tmp_path):
     files = {"a.jsonl": lines(['{"a": 1}']), "b.jsonl": lines(['{"a": 2}', '{"a": 3, "": 4}'])}
     with pytest.raises(ClientError, match=re.escape("the feature name '' (a JSON key at b.jsonl:2) is empty")):
         run(tmp_path, files, JSON_LINES, names=None, types=None, workers=2)
+
+
+def test_a_dataset_source_that_cannot_be_looked_at_is_a_client_error(tmp_path):
+    with pytest.raises(ClientError, match=re.escape("cannot be read (File name too long); fix the variable.")):
+        discover_files(tmp_path / ("x" * 300))

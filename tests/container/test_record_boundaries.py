@@ -181,3 +181,33 @@ def test_counts_that_do_not_add_up_are_our_bug():
     with pytest.raises(RuntimeError, match="do not add up: records: 3 read = 2 kept"):
         data.check("x.jsonl")
     Ingested(records_read=3, records_kept=2, records_bad=1, rows=2, rows_skipped=1, rows_in_kept_records=3).check("ok")
+
+
+@pytest.mark.parametrize("extra", ["", "{broken"], ids=["alone", "beside-a-bad-line"])
+@pytest.mark.parametrize("line", ["null", "[]", '"x"', "{}"])
+def test_a_capture_line_that_is_not_a_capture_record(tmp_path, line, extra):
+    """pyarrow's JSON reader dies on a first line `null`: such a line never reaches it."""
+    records = [line, capture_line("1,a", "0.5")] + ([extra] if extra else [])
+    data = run(tmp_path, {"x.jsonl": lines(records)}, CAPTURE)
+    assert counts(data) == (2 + bool(extra), 1, 1 + bool(extra), 0, 1, 0)
+
+
+@pytest.mark.parametrize("literal", ["NaN", "-Infinity", "Inf"])
+def test_nan_and_infinity_literals_make_a_line_bad_on_both_paths(tmp_path, literal):
+    """pyarrow's reader takes them, msgspec (and JSON) does not: the line is bad whichever path reads it."""
+    bad = capture_line("2,b", "0.5")[:-1] + f', "x": {literal}}}'
+    for extra in ([], ["{broken"]):
+        data = run(tmp_path / str(len(extra)), {"x.jsonl": lines([capture_line("1,a"), bad, *extra])}, CAPTURE)
+        assert counts(data) == (2 + len(extra), 1, 1 + len(extra), 0, 1, 0)
+        assert data.problems.examples[min(data.problems.counts)][0].where == "x.jsonl:2"
+
+
+def test_a_byte_order_mark_inside_the_data_is_a_character(tmp_path):
+    """pyarrow drops a BOM at the start of its input; a value that starts with one keeps it."""
+    data = run(tmp_path / "c", {"x.jsonl": lines([capture_line("\ufeff1,a"), capture_line("2,b")])}, CAPTURE)
+    assert counts(data) == (2, 2, 0, 0, 2, 0)
+    assert (data.profiles["n"].types.integral, data.profiles["n"].types.string) == (1, 1)
+    rows = ["c0", "\ufeff", '\ufeff"a', "1", "2"]  # the BOM at a line start is not a quote's field start
+    data = run(tmp_path / "p", {"x.csv": lines(rows)}, CSV, names=None, types=None)
+    assert counts(data) == (4, 4, 0, 0, 4, 0)
+    assert data.profiles["c0"].categories.as_dict() == {"1": 1, "2": 1, "\ufeff": 1, '\ufeff"a': 1}

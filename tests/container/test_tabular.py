@@ -141,3 +141,12 @@ def test_number_text_too_large_for_a_double_is_a_string():
         column = normalise("c", pa.array(values, pa.string()), keep_texts=False)
         assert (column.n_missing, column.n_integral, column.n_fractional, column.n_string) == counts
         assert len(column.numbers) == counts[1] + counts[2]
+
+
+def test_a_parquet_footer_with_a_name_that_is_not_utf8_is_a_bad_file(tmp_path):
+    path = tmp_path / "data.parquet"
+    pq.write_table(pa.table({"zq": [1, 2, 3]}), path)
+    path.write_bytes(path.read_bytes().replace(b"zq", b"\xff\xfe"))  # the footer's names become invalid UTF-8
+    problems = ProblemLog()
+    assert list(ParquetReader(names=None, problems=problems).read(path)) == []
+    assert problems.bad_files == 1 and next(iter(problems.file_counts)).startswith("unreadable Parquet files")

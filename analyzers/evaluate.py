@@ -117,6 +117,8 @@ def _drift(name: str, view: BaselineFeatureView, current: FeatureProfile, dist: 
     if math.isnan(distance):
         return None
     value = linf(distance, n, m, dist.comparison_method)
+    if math.isnan(value):  # the baseline's present count disagrees with its buckets
+        return None
     return _drift_finding(name, "Categorical", value, threshold, value > threshold)
 
 

@@ -282,11 +282,9 @@ def _log_summary(contract: MonitorContract, data: Ingested) -> None:
     lines = [
         "---- summary ----",
         f"job: {'baseline' if contract.is_baseline_job else 'monitoring'}; format: {contract.dataset_format.kind}",
-        f"files: {data.files}; records read: {data.records_read}; kept: {data.records_kept}; rows: {data.rows}",
-        f"columns: {len(data.profiles)}; time: {data.seconds:.1f} s; {rate:,.0f} records/s",
+        f"files: {data.files}; columns: {len(data.profiles)}; time: {data.seconds:.1f} s; {rate:,.0f} records/s",
+        *data.summary_lines(),
     ]
-    if data.problems.total:
-        lines.append(f"skipped ({data.problems.total}):")
-        lines.extend("  " + line for line in data.problems.lines())
+    lines.extend("  " + line for line in data.problems.lines())
     for line in lines:
         log.info(line)

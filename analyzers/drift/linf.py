@@ -56,6 +56,8 @@ def robust(distance: float, n: int, m: int, c_alpha: float = DEFAULT_C_ALPHA) ->
     >>> round(robust(0.5, 100, 100), 6)
     0.245442
     """
+    if n <= 0 or m <= 0:  # a baseline whose counts disagree with its sketch: nothing to compare
+        return math.nan
     return max(0.0, distance - c_alpha * math.sqrt((n + m) / (n * m)))
 
 

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import msgspec
 
+from container.config import LimitsConfig
 from container.errors import ContractError
+from container.load import depth
 from container.load.capture import EventMetadata, row_key
 from container.load.discover import discover_files
 from container.load.problems import ProblemLog
@@ -44,6 +46,10 @@ class Labels:
     files: int = 0
 
 
+# Label lines are ours to bound too: a line nested past the default limit is a malformed line, not a crash.
+_DEPTH = LimitsConfig().max_nesting_depth
+
+
 def read_labels(source: str, start: datetime | None, end: datetime | None, delay_hours: int, problems: ProblemLog) -> Labels:
     labels = Labels()
     for name, data in _sources(source, start, end, delay_hours):
@@ -53,8 +59,8 @@ def read_labels(source: str, start: datetime | None, end: datetime | None, delay
                 continue
             where = f"{name}:{number}"
             try:
-                record = _DECODER.decode(line)
-            except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
+                record = depth.decode(line, _DEPTH, _DECODER.decode)
+            except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, depth.TooDeepError):
                 problems.add("malformed ground-truth lines", where, line)
                 continue
             meta, truth = record.eventMetadata, record.groundTruthData
@@ -83,8 +89,8 @@ def _values(truth: _Data) -> list[str]:
     if encoding != "JSON":
         return [line.split(",")[0] for line in data.strip().splitlines() if line.strip()]
     try:
-        value = msgspec.json.decode(data)
-    except msgspec.DecodeError:
+        value = depth.decode(data, _DEPTH)
+    except (msgspec.DecodeError, depth.TooDeepError):
         return []
     if isinstance(value, dict) and len(value) == 1 and isinstance(next(iter(value.values())), list):
         value = next(iter(value.values()))  # a wrapper such as {"instances": [...]}

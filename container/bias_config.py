@@ -94,6 +94,10 @@ def _values(values: list[schema.Scalar], where: str) -> tuple[schema.Scalar, ...
     # An empty cell is a missing value (README, Types), so "" can never match a row: a mistake, not a group.
     if "" in values:
         raise ConfigError(f"{where}[{values.index('')}] is ''; an empty value never matches (empty is missing): remove it.")
+    for i, value in enumerate(values):
+        # Values are compared with the data's 64-bit integers and doubles: a larger integer matches nothing.
+        if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+            raise ConfigError(f"{where}[{i}] is a {value.bit_length()}-bit integer; use a value within 64-bit integers.")
     return tuple(values)
 
 

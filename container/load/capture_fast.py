@@ -61,6 +61,8 @@ def read_clean_block(
         return None  # blank or truncated lines: line numbers and errors need the careful path
     if most_brackets_per_line(block) > max_depth:
         return None  # maybe too deep: the careful path measures each line before decoding it
+    if not block.isascii() and not _utf8(block):
+        return None  # a non-UTF-8 byte anywhere makes its line bad, as on the careful path
     if not _strict_json_objects(block, newlines):
         return None  # pyarrow would accept NaN or Infinity, or die on a line that is null: the careful path decides
     try:
@@ -141,6 +143,14 @@ class _AnyObject(msgspec.Struct):
 
 
 _SYNTAX = msgspec.json.Decoder(_AnyObject)
+
+
+def _utf8(block: bytes) -> bool:
+    try:
+        block.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _strict_json_objects(block: bytes, lines: int) -> bool:

@@ -213,14 +213,16 @@ def _model_quality(spec: schema.ModelQuality, where: str) -> dict[str, Any]:
     if not 0 <= tolerance <= 1:
         raise ConfigError(f"{where}.calibration_tolerance must be a number in [0, 1], e.g. 0.05. Got {tolerance!r} instead.")
     if "probability_threshold_attribute" in values:
-        _threshold(values["probability_threshold_attribute"], f"{where}.probability_threshold_attribute")
+        finite_number(values["probability_threshold_attribute"], f"{where}.probability_threshold_attribute")
     return values
 
 
-def _threshold(value: float | str, where: str) -> None:
+def finite_number(value: float | str, where: str) -> float:
+    """A finite number, also from its text (the SDK passes model-quality settings as strings)."""
     try:
         number = float(value)
     except ValueError:
         number = math.nan
     if not math.isfinite(number):
         raise ConfigError(f"{where} must be a number such as 0.5. Got {value!r} instead.")
+    return number

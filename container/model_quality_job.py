@@ -31,7 +31,7 @@ from analyzers.model_quality.report import (
     suggest_constraints,
     violations,
 )
-from container.config import AnalysisConfig
+from container.config import AnalysisConfig, finite_number
 from container.contract import FormatKind, MonitorContract
 from container.errors import ConfigError
 from container.ingest import ingest
@@ -78,7 +78,7 @@ def settings_from_env(env: dict[str, str], section: dict[str, Any] | None = None
     if problem not in PROBLEMS:
         raise ConfigError(f"problem_type={problem!r} is not one of {', '.join(PROBLEMS)}.")
     threshold = env.get("probability_threshold_attribute") or "0.5"
-    probability_threshold = _finite(threshold, "probability_threshold_attribute", "0.5")
+    probability_threshold = finite_number(threshold, "probability_threshold_attribute")
     return ModelQualitySettings(
         problem_type=problem,
         inference_attribute=env.get("inference_attribute") or None,
@@ -88,19 +88,9 @@ def settings_from_env(env: dict[str, str], section: dict[str, Any] | None = None
         min_labelled=_integer(env, "min_labelled", 30),
         label_delay_hours=_integer(env, "label_delay_hours", 24),
         row_budget=_integer(env, "row_budget", 200_000),
-        calibration_tolerance=_finite(env.get("calibration_tolerance", "0.05"), "calibration_tolerance", "0.05"),
+        calibration_tolerance=finite_number(env.get("calibration_tolerance", "0.05"), "calibration_tolerance"),
         seed=_integer(env, "seed", 0),
     )
-
-
-def _finite(raw: str, key: str, example: str) -> float:
-    try:
-        number = float(raw)
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number):
-        raise ConfigError(f"{key}={raw!r} is not a finite number such as {example}.")
-    return number
 
 
 def _integer(values: dict[str, str], key: str, default: int) -> int:

@@ -8,6 +8,7 @@ import json
 import math
 import random
 import struct
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,13 +45,14 @@ _SPECIAL_FLOATS = [
 ]
 
 
-class Draw:
+class Draw(ABC):
     """Where a generator's choices come from. Every choice is an integer drawn by ``int``, so one
     generator serves both hypothesis (which then shrinks every choice) and a plain seeded
     ``random.Random`` (``scripts/fuzz_inputs.py``: ~100x faster than hypothesis's engine on cases this big)."""
 
+    @abstractmethod
     def int(self, lo: int, hi: int) -> int:
-        raise NotImplementedError("a Draw subclass supplies the integers")
+        """An integer in ``[lo, hi]``: the one choice every other draw is built from."""
 
     def bool(self) -> bool:
         return self.int(0, 1) == 1

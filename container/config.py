@@ -209,6 +209,12 @@ def _model_quality(spec: schema.ModelQuality, where: str) -> dict[str, Any]:
     for key, minimum in (("min_labelled", 0), ("label_delay_hours", 0), ("row_budget", 1), ("seed", 0)):
         if key in values:
             count(values[key], f"{where}.{key}", 0, minimum=minimum)
+    for label, attribute in values.get("class_probability_attributes", {}).items():
+        if not label or not attribute:
+            raise ConfigError(
+                f"{where}.class_probability_attributes maps each class label to its score column, "
+                f'e.g. {{"cat": "1", "dog": "2"}}. Got {label!r}: {attribute!r}.'
+            )
     tolerance = values.get("calibration_tolerance", 0.0)
     if not 0 <= tolerance <= 1:
         raise ConfigError(f"{where}.calibration_tolerance must be a number in [0, 1], e.g. 0.05. Got {tolerance!r} instead.")

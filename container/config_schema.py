@@ -86,6 +86,8 @@ class ModelQuality(Section, frozen=True):
     row_budget: int | None = None
     calibration_tolerance: Number | None = None
     seed: int | None = None
+    # Multiclass: each class label's score column (a CSV position or JSON key), for the label-free estimate.
+    class_probability_attributes: dict[str, str] | None = None
 
 
 class Facet(Section, frozen=True):

@@ -3,16 +3,14 @@
 Baseline: a labelled validation set holding the prediction, the score and the label gives AWS's metrics
 and a ``<problem>_constraints`` file. Monitoring: the window's predictions (endpoint output) joined with
 ground truth give the same metrics, a violation per metric that crosses its constraint, and CloudWatch
-metrics named after the metric keys. Binary classifiers with calibrated scores also get an estimate of
-their quality from the scores alone, clearly named, before the labels arrive.
+metrics named after the metric keys. Binary classifiers with scores also get an estimate of their quality
+from the scores alone (calibrated on the baseline's labels), clearly named, before the labels arrive.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,7 +19,8 @@ import pandas as pd
 from analyzers.bias.ground_truth import join
 from analyzers.findings import Finding
 from analyzers.model_quality import metrics as m
-from analyzers.model_quality.estimate import estimate, expected_calibration_error
+from analyzers.model_quality.calibration import Calibration, fit_calibration
+from analyzers.model_quality.estimate import Estimate, estimate, estimate_multiclass, expected_calibration_error
 from analyzers.model_quality.report import (
     Labelled,
     Noise,
@@ -37,7 +36,7 @@ from container.errors import ConfigError
 from container.ingest import ingest
 from container.load.ground_truth import read_labels
 from container.load.problems import ProblemLog
-from container.load.quality_baseline import read_calibration_error, read_quality_constraints
+from container.load.quality_baseline import QualityStatistics, read_quality_constraints, read_quality_statistics
 from container.load.rows import KEY_COLUMN
 from container.write._json import dumps
 from container.write.atomic import write_text
@@ -67,12 +66,14 @@ class ModelQualitySettings:
     row_budget: int = 200_000
     calibration_tolerance: float = 0.05
     seed: int = 0
+    class_probabilities: tuple[tuple[str, str], ...] = ()  # (class label, score column), multiclass only
 
 
 def settings_from_env(env: dict[str, str], section: dict[str, Any] | None = None) -> ModelQualitySettings:
     """AWS's names (``problem_type``, ``inference_attribute``, ...), as the SDK sets them in the environment,
     over the analysis config's ``model_quality`` section (which also holds our own keys)."""
-    section = section or {}
+    section = dict(section or {})
+    classes = section.pop("class_probability_attributes", None) or {}
     env = {**{k: str(v) for k, v in section.items()}, **env}
     problem = env.get("problem_type", "")
     if problem not in PROBLEMS:
@@ -90,6 +91,7 @@ def settings_from_env(env: dict[str, str], section: dict[str, Any] | None = None
         row_budget=_integer(env, "row_budget", 200_000),
         calibration_tolerance=finite_number(env.get("calibration_tolerance", "0.05"), "calibration_tolerance"),
         seed=_integer(env, "seed", 0),
+        class_probabilities=tuple(classes.items()),
     )
 
 
@@ -135,7 +137,8 @@ def run_model_quality(contract: MonitorContract, config: AnalysisConfig, setting
 def _column(frame: pd.DataFrame, attribute: str | None, what: str) -> pd.Series | None:
     if attribute is None:
         return None
-    name = f"_c{attribute}" if attribute.isdigit() else attribute
+    # A column's own name first (a header may name a column "1"), else a CSV position.
+    name = attribute if attribute in frame or not attribute.isdigit() else f"_c{attribute}"
     if name not in frame:
         shown = ", ".join(c for c in frame.columns if c != KEY_COLUMN)[:200]
         raise ConfigError(f"{what}={attribute!r} names no column of the data (columns: {shown}). Fix the attribute.")
@@ -184,7 +187,15 @@ def _baseline(contract: MonitorContract, settings: ModelQualitySettings, frame: 
     section = metrics_section(data, rng)
     document = statistics_document(settings.problem_type, len(data.y), section)
     if data.score is not None:
-        document["calibration"] = {"expected_calibration_error": expected_calibration_error(data.y, data.score)}
+        finite = np.isfinite(data.score)
+        fitted = fit_calibration(data.y[finite], data.score[finite]) if finite.any() else None
+        document["calibration"] = {
+            "expected_calibration_error": expected_calibration_error(data.y[finite], data.score[finite]),
+            **({} if fitted is None else {"method": "isotonic", "blocks": _blocks(fitted)}),
+        }
+    if settings.problem_type == m.MULTICLASS and settings.class_probabilities:
+        scores = _class_scores(settings, frame)[labels.notna().to_numpy()]
+        document["calibration"] = {"method": "isotonic", "classes": _class_calibrations(settings, data.y, scores)}
     write_text(contract.statistics_file, dumps(document))
     write_text(contract.constraints_file, dumps(suggest_constraints(settings.problem_type, section)))
     return NO_VIOLATIONS
@@ -202,9 +213,10 @@ def _monitor(
     note = f" {joined.matched} of {len(frame)} predictions in the window have a label so far."
     document: dict[str, Any] = {"version": 0.0, "dataset": {"item_count": joined.matched}}
     metrics: list[Metric] = []
-    estimated = _estimate(contract, settings, frame, rng)
+    baseline = _baseline_statistics(contract, settings.problem_type)
+    estimated = _estimate(settings, frame, baseline, rng)
     if estimated:
-        document["estimated_binary_classification_metrics"] = estimated
+        document[f"estimated_{m.SECTION[settings.problem_type]}"] = estimated
         metrics += [Metric(f"estimated_{k}", value=v["value"]) for k, v in estimated.items() if isinstance(v, dict)]
     found_violations = []
     if joined.matched < settings.min_labelled:
@@ -221,45 +233,87 @@ def _monitor(
         key = constraints_key(settings.problem_type)
         rules = read_quality_constraints(contract.baseline_constraints, key) if contract.baseline_constraints else ()
         constraints = {key: {r.metric: {"threshold": r.threshold, "comparison_operator": r.comparison_operator} for r in rules}}
-        margin = Noise(len(data.y), *_baseline_spread(contract, settings.problem_type))
+        spread = {name: {"standard_deviation": sd} for name, sd in baseline.spread.items()}
+        margin = Noise(len(data.y), spread, baseline.item_count or None)
         found_violations = violations(settings.problem_type, constraints, section, margin)
     write_text(contract.statistics_file, dumps(document))
     return found_violations, [x for x in metrics if x.value is not None and math.isfinite(x.value)], note
 
 
-def _baseline_spread(contract: MonitorContract, problem: str) -> tuple[dict[str, Any] | None, int | None]:
-    """The baseline's ``<problem>_metrics`` (for each metric's ``standard_deviation``) and its record count,
-    which size the noise margin of metrics that are not proportions; ``(None, None)`` when the statistics are
-    absent or do not hold them (the margin of those metrics is then 0, AWS's own rule)."""
+def _blocks(calibration: Calibration) -> dict[str, list[Any]]:
+    return {
+        "lower": list(calibration.lower),
+        "upper": list(calibration.upper),
+        "probability": list(calibration.probability),
+        "count": list(calibration.count),
+    }
+
+
+def _baseline_statistics(contract: MonitorContract, problem: str) -> QualityStatistics:
+    """The baseline's count, metric spreads (they size the noise margin of metrics that are not proportions;
+    without them that margin is 0, AWS's own rule) and calibration; empty without baseline statistics."""
     if contract.baseline_statistics is None:
-        return None, None
-    try:
-        document = json.loads(Path(contract.baseline_statistics).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None, None
-    section = document.get(m.SECTION[problem]) if isinstance(document, dict) else None
-    dataset = document.get("dataset") if isinstance(document, dict) else None
-    count = dataset.get("item_count") if isinstance(dataset, dict) else None
-    if not isinstance(section, dict) or not isinstance(count, int) or isinstance(count, bool) or count <= 0:
-        return None, None
-    return section, count
+        return QualityStatistics()
+    return read_quality_statistics(contract.baseline_statistics, m.SECTION[problem])
+
+
+def _class_scores(settings: ModelQualitySettings, frame: pd.DataFrame) -> np.ndarray:
+    """One column of scores per class named in ``class_probability_attributes``, in that order."""
+    return np.column_stack(
+        [_floats(_column(frame, a, f"class_probability_attributes[{c!r}]")) for c, a in settings.class_probabilities]
+    )
+
+
+def _class_calibrations(settings: ModelQualitySettings, y: np.ndarray, scores: np.ndarray) -> dict[str, Any]:
+    """Each class's one-vs-rest calibration; a class the baseline never scored (finitely) gets none."""
+    out = {}
+    for k, (label, _) in enumerate(settings.class_probabilities):
+        finite = np.isfinite(scores[:, k])
+        if finite.any():
+            out[label] = _blocks(fit_calibration(y[finite] == label, scores[finite, k]))
+    return out
 
 
 def _estimate(
-    contract: MonitorContract, settings: ModelQualitySettings, frame: pd.DataFrame, rng: np.random.Generator
+    settings: ModelQualitySettings, frame: pd.DataFrame, baseline: QualityStatistics, rng: np.random.Generator
 ) -> dict[str, Any]:
-    """Quality estimated from calibrated scores (binary only), once the baseline shows calibration."""
+    """Quality estimated from the scores: calibrated by the baseline's map, or as they are when an older
+    binary baseline without a map measured them calibrated within ``calibration_tolerance``."""
+    if settings.problem_type == m.MULTICLASS and settings.class_probabilities:
+        return _estimate_multiclass(settings, frame, baseline, rng)
     if settings.problem_type != m.BINARY or settings.probability_attribute is None:
         return {}
-    ece = None
-    if contract.baseline_statistics is not None:
-        ece = read_calibration_error(contract.baseline_statistics)
-    if ece is None or ece > settings.calibration_tolerance:
-        reason = "no calibration measured on the baseline" if ece is None else f"baseline calibration error {ece:.3f}"
-        return {"not_available": f"scores not shown to be calibrated ({reason}; tolerance {settings.calibration_tolerance})"}
+    error, tolerance = baseline.calibration_error, settings.calibration_tolerance
+    if baseline.calibration is None and (error is None or error > tolerance):
+        reason = "no calibration measured on the baseline" if error is None else f"baseline calibration error {error:.3f}"
+        why = f"the baseline has no score calibration and {reason} (tolerance {tolerance}); rerun the baseline job"
+        return {"not_available": why}
     scores = _floats(_column(frame, settings.probability_attribute, "probability_attribute"))
-    scores = scores[np.isfinite(scores)]
-    return {
-        name: {"value": e.value, "lower": e.lower, "upper": e.upper}
-        for name, e in estimate(scores, settings.probability_threshold, rng).items()
-    }
+    inference = _column(frame, settings.inference_attribute, "inference_attribute")
+    predicted = scores > settings.probability_threshold if inference is None else _floats(inference) == 1
+    finite = np.isfinite(scores)
+    if not finite.any():
+        return {"not_available": "the window has no finite score"}
+    return _estimates(estimate(scores[finite], predicted[finite], baseline.calibration, rng))
+
+
+def _estimate_multiclass(
+    settings: ModelQualitySettings, frame: pd.DataFrame, baseline: QualityStatistics, rng: np.random.Generator
+) -> dict[str, Any]:
+    labels = [label for label, _ in settings.class_probabilities]
+    missing = [label for label in labels if label not in baseline.class_calibrations]
+    if missing:
+        shown = ", ".join(repr(x) for x in missing)
+        return {"not_available": f"the baseline has no score calibration for class {shown}; rerun the baseline job"}
+    scores = _class_scores(settings, frame)
+    finite = np.isfinite(scores).all(axis=1)
+    if not finite.any():
+        return {"not_available": "no row of the window has a finite score for every class"}
+    index = {label: k for k, label in enumerate(labels)}
+    predicted = np.array([index.get(x, -1) for x in _texts(_column(frame, settings.inference_attribute, "inference_attribute"))])
+    calibrations = tuple(baseline.class_calibrations[label] for label in labels)
+    return _estimates(estimate_multiclass(scores[finite], predicted[finite], calibrations, rng))
+
+
+def _estimates(found: dict[str, Estimate]) -> dict[str, Any]:
+    return {name: {"value": e.value, "lower": e.lower, "upper": e.upper} for name, e in found.items()}

@@ -9,7 +9,7 @@ import pytest
 
 from container.errors import BaselineError
 from container.load.baseline import read_constraints, read_statistics
-from container.load.quality_baseline import QualityConstraint, read_calibration_error, read_quality_constraints
+from container.load.quality_baseline import QualityConstraint, read_quality_constraints, read_quality_statistics
 from tests.conftest import AWS
 
 FIXTURES = {"dq": "data_quality_statistics.json", "mon": "monitor_statistics.json"}
@@ -185,4 +185,43 @@ def test_calibration_error(tmp_path, calibration, read):
     doc = json.loads((AWS / "model_quality_binary_classification_statistics.json").read_text())
     if calibration is not None:
         doc["calibration"] = calibration
-    assert read_calibration_error(_write(tmp_path, "statistics.json", doc)) == read
+    statistics = read_quality_statistics(_write(tmp_path, "statistics.json", doc), "binary_classification_metrics")
+    assert statistics.calibration_error == read and statistics.calibration is None
+
+
+def test_the_spreads_and_count_of_aws_model_quality_statistics():
+    doc = json.loads((AWS / "model_quality_binary_classification_statistics.json").read_text())
+    statistics = read_quality_statistics(
+        AWS / "model_quality_binary_classification_statistics.json", "binary_classification_metrics"
+    )
+    section = doc["binary_classification_metrics"]
+    assert statistics.item_count is None  # AWS's sample has no dataset section
+    numbers = {
+        k: v["standard_deviation"]
+        for k, v in section.items()
+        if isinstance(v, dict) and v.get("standard_deviation", "NaN") != "NaN"
+    }
+    assert statistics.spread == numbers == {"accuracy_best_constant_classifier": 0.2, "auc": 0.1}  # "NaN": not known
+
+
+BLOCKS = {"lower": [0.1, 0.5], "upper": [0.4, 0.9], "probability": [0.2, 0.7], "count": [10, 20]}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({}, None),
+        ({"probability": [0.7, 0.2]}, "calibration.blocks.probability must not decrease with the score"),
+        ({"lower": [0.5, 0.1]}, "calibration.blocks must be in increasing score order, each lower <= upper"),
+        ({"count": [10]}, "calibration.blocks: a calibration needs one or more blocks"),
+        ({"probability": [0.2, 1.5]}, "calibration.blocks.probability[1] is 1.5"),
+    ],
+)
+def test_a_calibration_map_is_read_strictly(tmp_path, change, message):
+    doc = {"version": 0.0, "dataset": {"item_count": 30}, "calibration": {"method": "isotonic", "blocks": {**BLOCKS, **change}}}
+    path = _write(tmp_path, "statistics.json", doc)
+    if message is None:
+        calibration = read_quality_statistics(path, "binary_classification_metrics").calibration
+        assert calibration is not None and calibration.probability == (0.2, 0.7) and calibration.count == (10, 20)
+    else:
+        assert message in _refusal(lambda p: read_quality_statistics(p, "binary_classification_metrics"), path)

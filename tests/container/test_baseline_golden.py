@@ -12,7 +12,7 @@ from analyzers.types import InferredType
 from container.contract import from_env
 from container.errors import BaselineError
 from container.load.baseline import read_constraints, read_statistics
-from container.load.quality_baseline import read_calibration_error, read_quality_constraints
+from container.load.quality_baseline import read_quality_constraints, read_quality_statistics
 from container.run import run
 from tests.conftest import AWS, ROOT
 
@@ -164,5 +164,7 @@ def test_every_model_quality_baseline_our_job_writes_decodes(tmp_path, problem, 
     assert [r.metric for r in read_quality_constraints(out / "constraints.json", section)] == list(written)
     assert read_statistics(out / "statistics.json").features == ()
     assert read_constraints(out / "constraints.json")[0].features == ()
-    error = read_calibration_error(out / "statistics.json")
-    assert (error is not None) is (problem == "BinaryClassification")
+    statistics = read_quality_statistics(out / "statistics.json", section.replace("constraints", "metrics"))
+    binary = problem == "BinaryClassification"
+    assert (statistics.calibration_error is not None) is binary and (statistics.calibration is not None) is binary
+    assert statistics.item_count is not None and set(statistics.spread) <= set(written) | {"auc"}

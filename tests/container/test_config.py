@@ -159,6 +159,15 @@ def test_wrong_types_name_the_path_and_the_value(doc, expected):
             {"probability_threshold_attribute": [0.5]},
             "cfg.json: model_quality.probability_threshold_attribute is [0.5]; expected a number or a string.",
         ),
+        (
+            {"class_probability_attributes": ["1", "2"]},
+            "cfg.json: model_quality.class_probability_attributes is ['1', '2']; expected an object.",
+        ),
+        (
+            {"class_probability_attributes": {"cat": ""}},
+            "cfg.json: model_quality.class_probability_attributes maps each class label to its score column, "
+            """e.g. {"cat": "1", "dog": "2"}. Got 'cat': ''.""",
+        ),
     ],
 )
 def test_model_quality_values_are_type_checked(section, expected):

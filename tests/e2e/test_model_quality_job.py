@@ -269,3 +269,85 @@ def test_a_score_alone_is_no_prediction_beyond_binary(tmp_path, problem):
         f"ClientError: problem_type={problem} needs inference_attribute (the predicted label or value); "
         "a score gives a prediction only for BinaryClassification."
     )
+
+
+def _multiclass_rows(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Three classes ("a", "b", "c"); the scores are over-sharpened chances, so they need calibrating."""
+    logits = rng.normal(size=(n, 3)) * 1.2
+    chance = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    sharp = np.exp(2 * logits) / np.exp(2 * logits).sum(axis=1, keepdims=True)
+    label = np.array(list("abc"))[(rng.random((n, 1)) > np.cumsum(chance, axis=1)).sum(axis=1)]
+    return np.round(sharp, 4), label
+
+
+def test_a_multiclass_estimate_from_per_class_scores_calibrated_on_the_baseline(tmp_path):
+    rng = np.random.default_rng(8)
+    config = tmp_path / "analysis_config.json"
+    classes = {"a": "1", "b": "2", "c": "3"}  # the CSV positions of each class's score in the endpoint output
+    config.write_text(json.dumps({"model_quality": {"class_probability_attributes": classes}}))
+    scores, label = _multiclass_rows(rng, 4000)
+    (tmp_path / "validation").mkdir()
+    predicted = np.array(list("abc"))[scores.argmax(axis=1)]
+    frame = pd.DataFrame({"label": label, "predicted": predicted, "1": scores[:, 0], "2": scores[:, 1], "3": scores[:, 2]})
+    frame.to_csv(tmp_path / "validation" / "v.csv", index=False)
+    multiclass = {"analysis_type": "MODEL_QUALITY", "problem_type": "MulticlassClassification", "analysis_config": str(config)}
+    result = run_container(
+        tmp_path,
+        dataset_format='{"csv": {"header": true}}',
+        dataset_source=str(tmp_path / "validation"),
+        output_path=str(tmp_path / "baseline"),
+        inference_attribute="predicted",
+        ground_truth_attribute="label",
+        **multiclass,
+    )
+    assert result.returncode == 0, result.stdout
+    calibration = json.loads((tmp_path / "baseline" / "statistics.json").read_text())["calibration"]
+    assert calibration["method"] == "isotonic" and set(calibration["classes"]) == {"a", "b", "c"}
+
+    scores, label = _multiclass_rows(rng, 3000)
+    predicted = np.array(list("abc"))[scores.argmax(axis=1)]
+    capture = tmp_path / "capture" / "ep" / "AllTraffic" / "2024" / "01" / "19" / "19"
+    truth = tmp_path / "truth" / "2024" / "01" / "19" / "21"
+    capture.mkdir(parents=True)
+    truth.mkdir(parents=True)
+    output = ["{},{},{},{}".format(p, *s) for p, s in zip(predicted, scores, strict=True)]
+    (capture / "00.jsonl").write_text("".join(_capture_line(i, text) + "\n" for i, text in enumerate(output)))
+    (truth / "labels.jsonl").write_text("".join(_label_line(i, y) + "\n" for i, y in enumerate(label)))
+    result = run_container(
+        tmp_path,
+        dataset_source=str(tmp_path / "capture"),
+        output_path=str(tmp_path / "out"),
+        baseline_statistics=str(tmp_path / "baseline" / "statistics.json"),
+        baseline_constraints=str(tmp_path / "baseline" / "constraints.json"),
+        ground_truth_source=str(tmp_path / "truth"),
+        start_time="2024-01-19T19:00:00Z",
+        end_time="2024-01-19T20:00:00Z",
+        inference_attribute="0",
+        **multiclass,
+    )
+    assert result.returncode == 0, result.stdout
+    stats = json.loads((tmp_path / "out" / "statistics.json").read_text())
+    estimated = stats["estimated_multiclass_classification_metrics"]
+    realised = stats["multiclass_classification_metrics"]
+    assert realised["accuracy"]["value"] == pytest.approx(sk.accuracy_score(label, predicted))
+    assert realised["weighted_f1"]["value"] == pytest.approx(sk.f1_score(label, predicted, average="weighted"))
+    raw_accuracy = float(np.mean(scores.max(axis=1)))  # what the over-sharpened scores promise
+    assert raw_accuracy - realised["accuracy"]["value"] > 0.05
+    for name in ("accuracy", "weighted_precision", "weighted_recall", "weighted_f1"):
+        assert estimated[name]["lower"] <= realised[name]["value"] <= estimated[name]["upper"], name
+        assert stats["estimate_gap"][name] == pytest.approx(realised[name]["value"] - estimated[name]["value"])
+
+
+def _capture_line(i: int, output: str) -> str:
+    data = {
+        "endpointInput": {"observedContentType": "text/csv", "mode": "INPUT", "data": "1,2", "encoding": "CSV"},
+        "endpointOutput": {"observedContentType": "text/csv", "mode": "OUTPUT", "data": output, "encoding": "CSV"},
+    }
+    metadata = {"eventId": f"e{i}", "inferenceTime": "2024-01-19T19:10:00Z"}
+    return json.dumps({"captureData": data, "eventMetadata": metadata, "eventVersion": "0"})
+
+
+def _label_line(i: int, label: str) -> str:
+    return json.dumps(
+        {"groundTruthData": {"data": label, "encoding": "CSV"}, "eventMetadata": {"eventId": f"e{i}"}, "eventVersion": "0"}
+    )

@@ -34,6 +34,10 @@ class BiasConfig:
     ground_truth: str | None = None  # local folder or s3:// prefix of ground-truth JSON lines
     label_delay_hours: int = 24  # ground-truth hour folders read after the window's end
     baseline: str | None = None  # a baseline analysis.json (ours or Clarify's), local or s3://
+    # 100 resamples (unchanged): each interval endpoint carries a Monte Carlo error of about 7% of the
+    # half-width (1/sqrt(2 * 99); scripts/bench_bias_intervals.py measures 6-10%), and a 20k-row window
+    # with FlipTest takes ~3 s and ~40 MiB over the imports (scripts/bench_bias.py). Raise it for steadier
+    # endpoints: the cost is linear in resamples, the error falls as 1/sqrt(resamples).
     resamples: int = 100
     confidence: float = 0.95
     seed: int = 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,13 @@ import numpy as np
 import pandas as pd
 
 from analyzers.bias import drift as bias_drift
-from analyzers.bias.bootstrap import normal_interval
+from analyzers.bias.bootstrap import normal_intervals
 from analyzers.bias.ground_truth import join
 from analyzers.bias.indicators import BiasStageError, select
 from analyzers.bias.inputs import BiasInputs, BiasMetricError
+from analyzers.bias.posttraining import flip_test_resampled
 from analyzers.bias.registry import POST_TRAINING, PRE_TRAINING
+from analyzers.bias.registry import Metric as BiasMetric
 from analyzers.bias.report import BiasSpec, stage_or_error
 from analyzers.findings import CheckType, Finding
 from container.config import BiasConfig
@@ -31,8 +34,6 @@ from container.write.cloudwatch import Metric
 
 LABEL, PREDICTED = "__label", "__predicted_label"
 CLOUDWATCH_INFINITY = 2.348543e108  # how Clarify's monitor publishes +-infinity (CONTRACT §3)
-# The FlipTest refits a k-NN per resample; above this many a x d distance pairs it gets no interval.
-FT_BOOTSTRAP_LIMIT = 2_000_000
 HELD_VALUES_SHOWN = 12  # distinct values a facet message lists one by one
 
 log = logging.getLogger(__name__)
@@ -177,10 +178,11 @@ def run_bias(frame: pd.DataFrame, config: BiasConfig, predicted: str | None, bas
             data[PREDICTED] = (pd.to_numeric(scores, errors="coerce") > config.probability_threshold).astype("int64")
         else:
             data[PREDICTED] = _typed(scores)
+    # A baseline dataset keeps its label column beside LABEL: ground truth is no FlipTest feature.
     features = config.features or tuple(
         c
         for c in data.columns
-        if c not in {LABEL, PREDICTED, KEY_COLUMN, predicted, config.group_variable}
+        if c not in {LABEL, PREDICTED, KEY_COLUMN, predicted, config.group_variable, config.label}
         and c not in {f.name for f in config.facets}
         and pd.api.types.is_numeric_dtype(data[c])
     )
@@ -260,33 +262,72 @@ def _add_intervals(
     rng: np.random.Generator,
     intervals: dict[tuple[str, str, str], tuple[float, float]],
 ) -> None:
-    """Attach ``confidence_interval`` (our field) to each metric that has a value."""
+    """Attach ``confidence_interval`` (our field) to each metric that has a value.
+
+    Every metric of the entry is evaluated on the same resamples, each drawn once; a resample's subset
+    holds only the indicator arrays and the group (no feature frame). FT is resampled without refitting
+    its k-NN (``flip_test_resampled``), so its interval costs milliseconds per resample at any size."""
     if config.resamples == 0:
         return
     facet_values = [entry["value_or_threshold"]] if spec.facet_values is None else spec.facet_values
     facet = select(data[spec.facet], _facet_values(data, spec, facet_values), "Facet").indicator
     label = select(data[LABEL], list(config.label_values), "Label").indicator
     yhat = select(data[PREDICTED], list(config.label_values), "Label").indicator if post_training else None
-    group = data[spec.group] if spec.group else None
-    features = data[list(spec.features)] if spec.features else None
+    group = data[spec.group].to_numpy() if spec.group else None
     registry = POST_TRAINING if post_training else PRE_TRAINING
+    resampled = _Resampled(facet, label, yhat, group)
+    statistics: dict[str, Callable[[np.ndarray], float]] = {}
+    points: dict[str, float] = {}
     for metric in entry["metrics"]:
-        if metric.get("value") is None:
+        value = bias_drift.number(metric.get("value"))
+        if value is None or not math.isfinite(value):
             continue
-        fn = registry[metric["name"]][0]
-        if metric["name"] == "FT" and int(facet.sum()) * int((~facet).sum()) > FT_BOOTSTRAP_LIMIT:
-            continue
-
-        def statistic(rows: np.ndarray, fn: Any = fn) -> float:
+        name = metric["name"]
+        if name == "FT":
+            features = data[list(spec.features)] if spec.features else None
             try:
-                return float(fn(_subset(facet, label, yhat, group, features, rows)))
-            except BiasMetricError as exc:
-                raise ValueError(str(exc)) from None
-
-        interval = normal_interval(statistic, len(data), resamples=config.resamples, confidence=config.confidence, rng=rng)
+                statistics[name] = flip_test_resampled(BiasInputs(facet, label, yhat, None, features))
+            except BiasMetricError:
+                continue
+        else:
+            statistics[name] = resampled.metric(registry[name][0])
+        points[name] = value
+    found = normal_intervals(statistics, points, len(data), resamples=config.resamples, confidence=config.confidence, rng=rng)
+    for metric in entry["metrics"]:
+        interval = found.get(metric["name"])
         if interval is not None:
             metric["confidence_interval"] = list(interval)
             intervals[(spec.facet, entry["value_or_threshold"], metric["name"])] = interval
+
+
+class _Resampled:
+    """One resample's ``BiasInputs``, built once and shared by every metric evaluated on it."""
+
+    def __init__(self, facet: np.ndarray, label: np.ndarray, yhat: np.ndarray | None, group: np.ndarray | None) -> None:
+        self._columns = (facet, label, yhat, group)
+        self._rows: np.ndarray | None = None
+        self._inputs: BiasInputs | None = None
+
+    def inputs(self, rows: np.ndarray) -> BiasInputs:
+        if self._inputs is None or rows is not self._rows:
+            facet, label, yhat, group = self._columns
+            self._rows = rows
+            self._inputs = BiasInputs(
+                d=facet[rows],
+                y=label[rows],
+                yhat=None if yhat is None else yhat[rows],
+                group=None if group is None else pd.Series(group[rows]),
+            )
+        return self._inputs
+
+    def metric(self, fn: BiasMetric) -> Callable[[np.ndarray], float]:
+        def statistic(rows: np.ndarray) -> float:
+            try:
+                return float(fn(self.inputs(rows)))
+            except BiasMetricError as exc:
+                raise ValueError(str(exc)) from None
+
+        return statistic
 
 
 def _facet_values(data: pd.DataFrame, spec: BiasSpec, shown: list[Any]) -> list[Any]:
@@ -294,23 +335,6 @@ def _facet_values(data: pd.DataFrame, spec: BiasSpec, shown: list[Any]) -> list[
         return spec.facet_values
     # one-vs-all: find the original value whose text is shown
     return [next(v for v in pd.unique(data[spec.facet].dropna()) if str(v) == shown[0])]
-
-
-def _subset(
-    facet: np.ndarray,
-    label: np.ndarray,
-    yhat: np.ndarray | None,
-    group: pd.Series | None,
-    features: pd.DataFrame | None,
-    rows: np.ndarray,
-) -> BiasInputs:
-    return BiasInputs(
-        d=facet[rows],
-        y=label[rows],
-        yhat=None if yhat is None else yhat[rows],
-        group=None if group is None else group.iloc[rows].reset_index(drop=True),
-        features=None if features is None else features.iloc[rows].reset_index(drop=True),
-    )
 
 
 def _violations(

@@ -4,14 +4,17 @@ AD, CDDPL, TE, FT, GE. Signs follow smclarify: "a minus d" except DCR, SD, DRR a
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from analyzers.bias.inputs import BiasInputs, BiasMetricError, confusion, require_facets, safe_div
+from analyzers.bias.neighbours import nearest
 from analyzers.bias.pretraining import conditional_demographic_disparity, positive_proportion_difference
 
 FT_SMALL_FACET = 9  # k = 5 neighbours when facet a has more rows than this, else k = 1
+FT_NEIGHBOURS_KEPT = 40  # per d row, for resampled FlipTests (see flip_test_resampled)
 
 
 def dppl(x: BiasInputs) -> float:
@@ -136,6 +139,18 @@ def treatment_equality(x: BiasInputs) -> float:
     return float(_difference_of_infinities(safe_div(fn_d, fp_d), safe_div(fn_a, fp_a), 0.0))
 
 
+def _flip_inputs(x: BiasInputs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The FlipTest's feature matrix and predictions, checked as smclarify checks them."""
+    features = x.features
+    if features is not None and not all(is_numeric_dtype(t) or is_bool_dtype(t) for t in features.dtypes):
+        raise BiasMetricError("FlipTest does not support non-numeric columns")
+    require_facets(x, "Facet set is empty", "Negated Facet set is empty")
+    if features is None or features.shape[1] == 0:
+        raise BiasMetricError("FlipTest needs feature columns")
+    matrix = features.to_numpy(dtype=float, na_value=np.nan)  # nullable Int64 columns hold pd.NA
+    return matrix[x.a], matrix[x.d], x.predicted()
+
+
 def flip_test(x: BiasInputs) -> float:
     """Flip Test (FT)
 
@@ -143,26 +158,49 @@ def flip_test(x: BiasInputs) -> float:
     predicts a counterfactual label for each d row; FT = (F+ - F-) / n_d with F+ the d rows predicted
     positive whose counterfactual is negative, F- the reverse.
     """
-    features = x.features
-    if features is not None and not all(is_numeric_dtype(t) or is_bool_dtype(t) for t in features.dtypes):
-        raise BiasMetricError("FlipTest does not support non-numeric columns")
-    require_facets(x, "Facet set is empty", "Negated Facet set is empty")
-    if features is None or features.shape[1] == 0:
-        raise BiasMetricError("FlipTest needs feature columns")
-    yhat = x.predicted()
-    matrix = features.to_numpy(dtype=float, na_value=np.nan)  # nullable Int64 columns hold pd.NA
-    train, labels, queries = matrix[x.a], yhat[x.a], matrix[x.d]
+    train, queries, yhat = _flip_inputs(x)
     k = 5 if len(train) > FT_SMALL_FACET else 1
-    counterfactual = np.empty(len(queries), dtype=bool)
-    for start in range(0, len(queries), 1024):
-        chunk = queries[start : start + 1024]
-        distances = ((chunk[:, None, :] - train[None, :, :]) ** 2).sum(axis=2)
-        nearest = np.argsort(distances, axis=1, kind="stable")[:, :k]
-        counterfactual[start : start + len(chunk)] = labels[nearest].sum(axis=1) * 2 > k
+    counterfactual = yhat[x.a][nearest(train, queries, k)].sum(axis=1) * 2 > k
     actual = yhat[x.d]
     flips_positive = int(np.sum(actual & ~counterfactual))
     flips_negative = int(np.sum(~actual & counterfactual))
     return (flips_positive - flips_negative) / int(x.d.sum())
+
+
+def flip_test_resampled(x: BiasInputs) -> Callable[[np.ndarray], float]:
+    """FT of bootstrap resamples: ``statistic(rows)`` is FT of the rows ``rows`` (indices into x's rows,
+    with repeats), without refitting the k-NN on each resample.
+
+    Each d row's ``FT_NEIGHBOURS_KEPT`` nearest a rows are found once; in a resample an a row drawn c
+    times counts c times, and d's vote goes to the first k drawn (with repeats) of its list. This is FT
+    of the resampled rows exactly, except that ties between distinct equidistant a rows go to the lower
+    original index (a refit would break them by resample position), and that a d row whose whole list
+    was drawn fewer than k times votes with what was drawn (probability about 1e-12 per row for 40 rows).
+    """
+    train, queries, yhat = _flip_inputs(x)
+    a_rows, d_rows = np.flatnonzero(x.a), np.flatnonzero(x.d)
+    lists = nearest(train, queries, min(FT_NEIGHBOURS_KEPT, len(train)))
+    list_positive = yhat[a_rows][lists]
+    actual = yhat[d_rows]
+    n = len(x.d)
+
+    def statistic(rows: np.ndarray) -> float:
+        drawn = np.bincount(rows, minlength=n)
+        drawn_a, drawn_d = drawn[a_rows], drawn[d_rows]
+        n_a, n_d = int(drawn_a.sum()), int(drawn_d.sum())
+        if n_d == 0 or n_a == 0:
+            raise BiasMetricError("Facet set is empty" if n_d == 0 else "Negated Facet set is empty")
+        k = 5 if n_a > FT_SMALL_FACET else 1
+        present = np.flatnonzero(drawn_d)
+        weight = drawn_a[lists[present]]
+        reach = np.cumsum(weight, axis=1)
+        votes = np.minimum(reach, k) - np.minimum(reach - weight, k)
+        counterfactual = (votes * list_positive[present]).sum(axis=1) * 2 > k
+        mine = actual[present]
+        flips = (mine & ~counterfactual).astype(np.int64) - (~mine & counterfactual)
+        return float((drawn_d[present] * flips).sum() / n_d)
+
+    return statistic
 
 
 def generalized_entropy(x: BiasInputs) -> float:

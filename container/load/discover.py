@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from container.errors import ContractError
@@ -15,7 +16,12 @@ SHOWN_SKIPPED = 5  # names of skipped files and folders in the log: enough to re
 def discover_files(root: Path) -> list[Path]:
     """Every regular file below ``root``, recursively, in a stable order. Hidden files and folders
     (``.``) and Spark/Hadoop markers (``_SUCCESS``, ``_temporary/``, ``_committed_*``: names starting
-    with ``_``) are skipped, and the log says how many and which."""
+    with ``_``) are skipped, and the log says how many and which.
+
+    The order is that of the paths' parts (``sorted`` on ``Path``s). Folders are walked with
+    ``os.scandir``, whose entries know their type without a ``stat`` each: a window of thousands of
+    hourly files is listed in milliseconds. As with ``Path.rglob``, links to folders are not followed
+    and folders that cannot be listed are passed over."""
     try:
         if root.is_file():
             return [root]
@@ -26,20 +32,37 @@ def discover_files(root: Path) -> list[Path]:
         ) from None
     if not is_dir:
         raise ContractError(f"dataset_source={str(root)!r} does not exist; mount the captured data there or fix the variable.")
-    files: list[Path] = []
-    skipped: list[str] = []  # the outermost hidden or marker name of each skipped file
-    for path in sorted(root.rglob("*")):
-        if not path.is_file():
-            continue
-        relative = path.relative_to(root)
-        marker = next((i for i, part in enumerate(relative.parts) if part.startswith((".", "_"))), None)
-        if marker is None:
-            files.append(path)
-        else:
-            skipped.append(Path(*relative.parts[: marker + 1]).as_posix())
+    found: list[_Found] = []
+    _walk(str(root), (), None, found)
+    found.sort(key=lambda item: item[0])
+    files = [Path(path) for _, path, marker in found if marker is None]
+    skipped = [marker for _, _, marker in found if marker is not None]
     if skipped:
         _log_skipped(root, skipped)
     return files
+
+
+_Found = tuple[tuple[str, ...], str, str | None]  # (relative parts, path, the outermost hidden or marker name)
+
+
+def _walk(folder: str, parts: tuple[str, ...], marker: str | None, found: list[_Found]) -> None:
+    try:
+        with os.scandir(folder) as entries:
+            listed = list(entries)
+    except PermissionError:
+        return
+    for entry in listed:
+        here = (*parts, entry.name)
+        hidden = marker if marker is not None else ("/".join(here) if entry.name.startswith((".", "_")) else None)
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+            is_file = not is_dir and entry.is_file()
+        except OSError:
+            continue
+        if is_dir:
+            _walk(entry.path, here, hidden, found)
+        elif is_file:
+            found.append((here, entry.path, hidden))
 
 
 def _log_skipped(root: Path, skipped: list[str]) -> None:

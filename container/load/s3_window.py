@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -37,30 +39,66 @@ def window_hours(start: datetime, end: datetime) -> list[str]:
     return out
 
 
+def listed_folders(hours: list[str]) -> list[str]:
+    """The folders to list for these hour folders: a day whose 24 hours are all in the window is listed
+    once (``yyyy/mm/dd/``), other hours one by one.
+
+    >>> listed_folders(["2024/01/19/23/"] + [f"2024/01/20/{h:02d}/" for h in range(24)] + ["2024/01/21/00/"])
+    ['2024/01/19/23/', '2024/01/20/', '2024/01/21/00/']
+    """
+    out: list[str] = []
+    for i, hour in enumerate(hours):
+        day = hour[:11]
+        if hour.endswith("/00/") and hours[i : i + 24] == [f"{day}{h:02d}/" for h in range(24)]:
+            out.append(day)
+        elif not out or not hour.startswith(out[-1]) or len(out[-1]) != 11:
+            out.append(hour)
+    return out
+
+
+FETCH_THREADS = 16  # objects listed and downloaded at once: a window of thousands of small objects is latency-bound
+
+
 def fetch(uri: str, start: datetime | None, end: datetime | None, dest: Path) -> int:
-    """Download the window's objects under ``uri`` into ``dest``; the number of objects fetched."""
+    """Download the window's objects under ``uri`` into ``dest``; the number of objects fetched.
+
+    Hour folders are listed, and objects downloaded, by ``FETCH_THREADS`` threads: a long window of
+    hourly files is thousands of requests whose round trips would otherwise add up one after another."""
     import boto3  # imported here: only runs that read S3 directly need it
     import botocore.exceptions
 
     bucket, _, prefix = uri.removeprefix("s3://").partition("/")
     prefix = prefix if not prefix or prefix.endswith("/") else prefix + "/"
     s3 = boto3.client("s3")
+    pool = ThreadPoolExecutor(FETCH_THREADS, thread_name_prefix="s3-window")
     try:
         roots = _hour_roots(s3, bucket, prefix) if start is not None and end is not None else []
-        prefixes = [root + hour for root in roots for hour in window_hours(start, end)] if roots else [prefix]  # type: ignore[arg-type]
-        count = 0
-        for key_prefix in prefixes:
-            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=key_prefix):
-                for item in page.get("Contents", []):
-                    target = dest / item["Key"][len(prefix) :]
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    s3.download_file(bucket, item["Key"], str(target))
-                    count += _expand_manifest(s3, target) or 1
+        prefixes = [root + folder for root in roots for folder in listed_folders(window_hours(start, end))] if roots else [prefix]  # type: ignore[arg-type]
+        keys = [key for listed in pool.map(lambda p: _list(s3, bucket, p), prefixes) for key in listed]
+        return sum(pool.map(lambda key: _download(s3, bucket, key, dest / key[len(prefix) :]), keys))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
         raise ContractError(
             f"dataset_source={uri!r} cannot be read from S3 ({str(exc)[:120]}); check the URI and role."
         ) from None
-    return count
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # a stopped job waits for running requests only
+
+
+def _list(s3, bucket: str, prefix: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return [
+        item["Key"]
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+        for item in page.get("Contents", [])
+    ]
+
+
+def _download(s3, bucket: str, key: str, target: Path) -> int:  # type: ignore[no-untyped-def]
+    """Fetch one object (a manifest: the files it lists); the number of files fetched."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    body = s3.get_object(Bucket=bucket, Key=key)["Body"]
+    with target.open("wb") as out:
+        shutil.copyfileobj(body, out, 1 << 20)
+    return _expand_manifest(s3, target) or 1
 
 
 def _hour_roots(s3, bucket: str, prefix: str, depth: int = 0) -> list[str]:  # type: ignore[no-untyped-def]

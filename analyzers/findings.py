@@ -18,21 +18,17 @@ class CheckType(StrEnum):
     NON_NEGATIVE = "is_non_negative_check"
     EXPECTATION = "expectation_check"
     BIAS_DRIFT = "bias_drift_check"
-    MODEL_QUALITY = "model_quality_check"  # written with the comparison operator as its check type
+    # Model quality: AWS writes the comparison operator as the check type (MonitoringCustomMetrics format).
+    LESS_THAN_THRESHOLD = "LessThanThreshold"
+    GREATER_THAN_THRESHOLD = "GreaterThanThreshold"
     BAD_RECORDS = "bad_record_check"  # ours: too many records could not be used
     BIAS_FACET = "bias_facet_check"  # ours: a facet that selects no row (or every row) of a window
-
-
-# The ``feature_name`` of a finding about the dataset as a whole (a row width, the bad records).
-# AWS documents ``feature_name`` on every violation and its visualisation groups violations by it; the
-# brackets keep it apart from any real column name.
-DATASET = "<dataset>"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
     check_type: CheckType
-    feature: str
+    feature: str | None  # None: the dataset as a whole (a row width, the bad records, a table expectation)
     violated: bool
     description: str
     statistic: float | None = None

@@ -65,7 +65,7 @@ def _job(env: Mapping[str, str]) -> int:
 
     message_file = base_paths(env).message
     try:
-        from container.run import run  # the heavy imports: only now, with the stop handler in place
+        from container.jobs import run  # the heavy imports: only now, with the stop handler in place
 
         outcome = run(from_env(env))
     except ClientError as exc:

@@ -24,18 +24,18 @@ import pyarrow as pa
 
 from analyzers.profile import FeatureProfile, profile_column
 from analyzers.types import InferredType
-from container.config import AnalysisConfig
 from container.contract import FormatKind, MonitorContract
 from container.load.capture import CaptureReader
 from container.load.capture_batch import JoinedRead, SmallFile, read_joined, small_file
 from container.load.columns import normalise
-from container.load.discover import discover_files
+from container.load.discover import discover_sized
 from container.load.problems import ProblemLog
 from container.load.rows import KEY_COLUMN
 from container.load.s3_window import fetch
 from container.load.tabular import CsvReader, JsonReader, ParquetReader
 from container.load.window import TimeWindow
 from container.sample import RowSample, row_keys
+from container.settings import AnalysisConfig
 
 log = logging.getLogger(__name__)
 
@@ -141,10 +141,10 @@ class _Job:
 @dataclass(frozen=True, slots=True)
 class _Task:
     """Consecutive files read by one worker in one go: ``paths[i]`` is file number ``first + i``, of
-    ``sizes[i]`` bytes when listed."""
+    ``sizes[i]`` bytes when listed. Paths are ``str``: a ``Path`` is built only for a file read alone."""
 
     first: int
-    paths: tuple[Path, ...]
+    paths: tuple[str, ...]
     sizes: tuple[int, ...]
 
 
@@ -171,8 +171,7 @@ def ingest(
             log.info("Fetched %d object(s) of the window from %s", fetched, contract.dataset_uri)
             local_contract = replace(contract, dataset_source=Path(local), dataset_uri=None)
             return ingest(local_contract, config, names, types, workers, sample_rows, seed, record_keys)
-    files = discover_files(contract.dataset_source)
-    sizes = [_size(path) for path in files]
+    files, sizes = discover_sized(contract.dataset_source)  # one stat a file, as it is listed
     tasks = _tasks(files, sizes)
     job = _Job(contract, config, names, types, sample_rows, seed, record_keys)
     workers = workers or _workers(sizes, len(tasks))
@@ -208,14 +207,7 @@ def _log_progress(result: Ingested, files: int, seconds: float) -> None:
     )
 
 
-def _size(path: Path) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0  # gone or unreadable: reading it says so, with its name
-
-
-def _tasks(files: list[Path], sizes: list[int]) -> list[_Task]:
+def _tasks(files: list[str], sizes: list[int]) -> list[_Task]:
     """Consecutive files in tasks of about ``TASK_BYTES``: a big file alone, thousands of tiny ones together.
     Depends on the files alone, never on the worker count, so neither does the result."""
     tasks: list[_Task] = []
@@ -312,14 +304,15 @@ def _read_task(job: _Job, task: _Task) -> Ingested:
     else:
         for i, path in enumerate(task.paths):
             _read_alone(job, task.first + i, path, out)
-    return out.done(task.paths[0].name if len(task.paths) == 1 else f"{len(task.paths)} files from {task.paths[0].name}")
+    first = os.path.basename(task.paths[0])
+    return out.done(first if len(task.paths) == 1 else f"{len(task.paths)} files from {first}")
 
 
-def _read_alone(job: _Job, index: int, path: Path, out: _TaskResult) -> None:
+def _read_alone(job: _Job, index: int, path: str, out: _TaskResult) -> None:
     problems = ProblemLog()
     reader = _reader(job, problems)
     rows = 0  # rows of this file so far: a row's sample key is its file number and its place in the file
-    for table in reader.read(path):
+    for table in reader.read(Path(path)):
         out.add(table, row_keys(index, rows, table.num_rows, job.seed) if job.sample_rows else None)
         rows += table.num_rows
     out.count(reader, problems)

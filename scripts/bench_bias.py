@@ -27,8 +27,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from container.bias_config import BiasConfig, FacetConfig
-from container.bias_step import LABEL, run_bias
+from container.bias_settings import BiasConfig, FacetConfig
+from container.steps.bias import run_bias
+from container.steps.bias_columns import LABEL
 
 
 def census_window(rows: int, seed: int = 0) -> pd.DataFrame:
@@ -90,7 +91,7 @@ def main() -> None:
         start = time.perf_counter()
         run = run_bias(frame, settings, "prediction", None)
         times.append(time.perf_counter() - start)
-    post = run.report["post_training_bias_metrics"]["facets"]["SEX"][0]["metrics"]
+    post = run.documents[0].content["post_training_bias_metrics"]["facets"]["SEX"][0]["metrics"]
     with_interval = sum("confidence_interval" in m for m in post)
     print(f"rows {args.rows}, resamples {settings.resamples}, runs: {', '.join(f'{t:.2f}' for t in times)} s")
     print(f"median {statistics.median(times):.2f} s; peak RSS {_peak_rss_mib():.0f} MiB (after imports {before:.0f} MiB)")

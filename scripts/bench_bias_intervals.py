@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_bias import census_window, config
 
-from container.bias_step import run_bias
+from container.steps.bias import run_bias
 
 
 def _metrics(report: dict, with_intervals: bool = True) -> dict[str, tuple[float, list[float] | None]]:
@@ -51,7 +51,7 @@ def main() -> None:
     window = census_window(args.rows, seed=10_000)
     widths: dict[str, list[float]] = {}
     for seed in range(args.seeds):
-        report = run_bias(window, dataclasses.replace(settings, seed=seed), "prediction", None).report
+        report = run_bias(window, dataclasses.replace(settings, seed=seed), "prediction", None).documents[0].content
         for name, (_, interval) in _metrics(report).items():
             if interval is not None:
                 widths.setdefault(name, []).append((interval[1] - interval[0]) / 2)
@@ -62,11 +62,11 @@ def main() -> None:
 
     population = census_window(args.population, seed=1)
     truth_settings = dataclasses.replace(settings, resamples=0, features=("PINCP",))  # FT: truth simulated below
-    truth = _metrics(run_bias(population, truth_settings, "prediction", None).report, with_intervals=False)
+    truth = _metrics(run_bias(population, truth_settings, "prediction", None).documents[0].content, with_intervals=False)
     values: dict[str, list[float]] = {}
     intervals: dict[str, list[list[float]]] = {}
     for w in range(args.windows):
-        report = run_bias(census_window(args.rows, seed=100 + w), settings, "prediction", None).report
+        report = run_bias(census_window(args.rows, seed=100 + w), settings, "prediction", None).documents[0].content
         for name, (value, interval) in _metrics(report).items():
             if interval is not None:
                 values.setdefault(name, []).append(value)

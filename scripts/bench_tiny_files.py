@@ -36,9 +36,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analyzers.types import InferredType  # noqa: E402
-from container.config import AnalysisConfig  # noqa: E402
 from container.contract import from_env  # noqa: E402
 from container.ingest import Ingested, ingest  # noqa: E402
+from container.settings import AnalysisConfig  # noqa: E402
 
 NUMERIC = [f"n{i}" for i in range(14)]
 CATEGORICAL = [f"c{i}" for i in range(6)]

@@ -70,6 +70,19 @@ def _row(cells: tuple[Any, ...]) -> str:
     return f"{cells[0]:<26}" + "".join(f"{c:>11}" for c in cells[1:])
 
 
+EXIT_CODES = {"ok": "0", "client_error": "2", "internal_error": "1", "timeout": "hang", "escaped": "raised", "crashed": "crash"}
+
+
+def _exit_codes(tallies: dict[str, Tally]) -> Counter[str]:
+    """How the whole-job cases ended, by exit code."""
+    codes: Counter[str] = Counter()
+    for name, t in tallies.items():
+        if name.startswith("job"):
+            for outcome, count in t.outcomes.items():
+                codes[EXIT_CODES.get(outcome, outcome)] += count
+    return codes
+
+
 def _report(tallies: dict[str, Tally], wall: float, cpu: float, show: int) -> bool:
     print("\n" + _row(HEADER) + "  outcomes")
     totals = Tally()
@@ -91,19 +104,7 @@ def _report(tallies: dict[str, Tally], wall: float, cpu: float, show: int) -> bo
     hung = totals.outcomes["timeout"] + totals.outcomes["crashed"]
     cells = ("total", totals.cases, len(totals.failing), internal, totals.outcomes["client_error"], hung)
     print(_row((*cells, totals.bad_records, totals.rows, f"{totals.seconds:.1f}")))
-    exit_codes = Counter()
-    for name, t in tallies.items():
-        if name.startswith("job"):
-            for outcome, count in t.outcomes.items():
-                code = {
-                    "ok": "0",
-                    "client_error": "2",
-                    "internal_error": "1",
-                    "timeout": "hang",
-                    "escaped": "raised",
-                    "crashed": "crash",
-                }.get(outcome, outcome)
-                exit_codes[code] += count
+    exit_codes = _exit_codes(tallies)
     if exit_codes:
         print("job exit codes seen: " + ", ".join(f"{k}: {v}" for k, v in sorted(exit_codes.items()) if v))
     invariant = sum(c for t in tallies.values() for k, c in t.failures.items() if k.startswith("invariant"))

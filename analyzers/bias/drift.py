@@ -8,9 +8,10 @@ measured from 1. Errors or nulls on either side, and metrics missing from either
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
+
+from analyzers.bias.report import INFINITY_TEXT, json_value
 
 PARITY = {"DI": 1.0}
 
@@ -31,8 +32,8 @@ def number(value: Any) -> float | None:
         return None
     if isinstance(value, int | float):
         return float(value)
-    if value in ("Infinity", "-Infinity"):
-        return math.inf if value == "Infinity" else -math.inf
+    if isinstance(value, str):
+        return next((infinity for infinity, text in INFINITY_TEXT.items() if text == value), None)
     return None
 
 
@@ -95,4 +96,5 @@ def _values(report: dict[str, Any]) -> dict[tuple[str, str, str], float]:
 
 
 def _text(value: float) -> str:
-    return "Infinity" if value == math.inf else "-Infinity" if value == -math.inf else repr(value)
+    shown = json_value(value)
+    return shown if isinstance(shown, str) else repr(value)

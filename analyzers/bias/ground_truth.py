@@ -20,10 +20,6 @@ class JoinResult:
     duplicate_labels: int
 
 
-def join_key(event_id: str | None, inference_id: str | None) -> str | None:
-    return inference_id or event_id
-
-
 def join(captures: Sequence[str | None], label_ids: Sequence[str], label_values: Sequence[str]) -> JoinResult:
     """
     >>> r = join(["a", "b", "c"], ["b", "x", "a", "b"], ["1", "0", "0", "0"])

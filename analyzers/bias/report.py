@@ -27,10 +27,13 @@ class BiasSpec:
     features: tuple[str, ...] = ()
 
 
+INFINITY_TEXT = {math.inf: "Infinity", -math.inf: "-Infinity"}  # JSON has no infinities; Clarify writes these
+
+
 def json_value(value: float | int) -> float | int | str:
-    """Clarify writes infinities as the strings "Infinity" and "-Infinity"."""
+    """A metric value as Clarify writes it: infinities as the strings "Infinity" and "-Infinity"."""
     if isinstance(value, float) and math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
+        return INFINITY_TEXT[value]
     return value
 
 
@@ -88,7 +91,3 @@ def stage_or_error(frame: pd.DataFrame, spec: BiasSpec, post_training: bool) -> 
         return stage(frame, spec, post_training)
     except BiasStageError as exc:
         return {"report_error": f"ValueError: {exc}"}
-
-
-def label_text(frame: pd.DataFrame, spec: BiasSpec) -> str:
-    return select(frame[spec.label], spec.label_values, "Label").text

@@ -21,6 +21,20 @@ EMPTY_SHARE = 1e-4
 def cdf_at(sketch: KllSketch, points: np.ndarray) -> np.ndarray:
     """Share of the sketched values at or below each point."""
     items, weights = sketch.weighted_items()
+    return _weighted_cdf(items, weights, points)
+
+
+def paired_cdfs(baseline: KllSketch, current: KllSketch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every item of either sketch (sorted), and each sketch's CDF at those points."""
+    xs, ws = baseline.weighted_items()
+    ys, vs = current.weighted_items()
+    points = np.union1d(xs, ys)
+    return points, _weighted_cdf(xs, ws, points), _weighted_cdf(ys, vs, points)
+
+
+def _weighted_cdf(items: np.ndarray, weights: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Share of the weight at or below each point, ``items`` sorted. The weights are whole powers of
+    two, so the running sum's last value is their exact total."""
     cumulative = np.concatenate(([0.0], np.cumsum(weights)))
     return cumulative[np.searchsorted(items, points, side="right")] / cumulative[-1]
 

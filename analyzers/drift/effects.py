@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from analyzers.drift.binning import category_shares, numeric_shares
+from analyzers.drift.binning import category_shares, numeric_shares, paired_cdfs
 from analyzers.drift.linf import category_distance, cdf_distance
 from analyzers.drift.settings import Effect
 from analyzers.profile import FeatureProfile
@@ -45,11 +45,7 @@ def _kl(a: np.ndarray, b: np.ndarray) -> float:
 
 def wasserstein(baseline: FeatureProfile, current: FeatureProfile) -> float:
     """Earth mover's distance between the sketched distributions over the baseline's std dev."""
-    xs, ws = baseline.sketch.weighted_items()
-    ys, vs = current.sketch.weighted_items()
-    points = np.union1d(xs, ys)
-    f = np.concatenate(([0.0], np.cumsum(ws)))[np.searchsorted(xs, points, side="right")] / ws.sum()
-    g = np.concatenate(([0.0], np.cumsum(vs)))[np.searchsorted(ys, points, side="right")] / vs.sum()
+    points, f, g = paired_cdfs(baseline.sketch, current.sketch)
     distance = float(np.sum(np.abs(f - g)[:-1] * np.diff(points)))
     scale = baseline.moments.std_dev
     return distance / scale if scale > 0 else distance

@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from analyzers.constraints import ComparisonMethod
+from analyzers.drift.binning import paired_cdfs
 from analyzers.kll import KllSketch
 from analyzers.profile import Categories
 
@@ -29,11 +30,7 @@ def cdf_distance(baseline: KllSketch, current: KllSketch) -> float:
     """
     if baseline.count == 0 or current.count == 0:
         return math.nan
-    xs, ws = baseline.weighted_items()
-    ys, vs = current.weighted_items()
-    points = np.union1d(xs, ys)
-    f = np.concatenate(([0.0], np.cumsum(ws)))[np.searchsorted(xs, points, side="right")] / ws.sum()
-    g = np.concatenate(([0.0], np.cumsum(vs)))[np.searchsorted(ys, points, side="right")] / vs.sum()
+    _, f, g = paired_cdfs(baseline, current)
     return float(np.max(np.abs(f - g)))
 
 

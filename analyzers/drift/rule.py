@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 from analyzers.drift.correction import adjust
 from analyzers.drift.effects import effect_size
@@ -21,10 +22,17 @@ from analyzers.profile import FeatureProfile
 DRIFT, NO_DRIFT, NOT_ENOUGH_DATA, ERROR = "drift", "no drift", "not enough data", "error"
 
 
+class Role(StrEnum):
+    """What a column is to the model: an input, or one of its outputs (drift there is reported apart)."""
+
+    FEATURE = "feature"
+    PREDICTION = "prediction"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DriftVerdict:
     feature: str
-    role: str  # "feature" or "prediction"
+    role: Role
     status: str
     test: str  # "ks" or "chi-square"
     n_baseline: int
@@ -45,7 +53,7 @@ class FeatureInput:
     baseline: FeatureProfile
     current: FeatureProfile
     numeric: bool
-    role: str = "feature"
+    role: Role = Role.FEATURE
 
 
 def assess(features: dict[str, FeatureInput], settings: DriftSettings) -> list[DriftVerdict]:

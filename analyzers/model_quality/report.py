@@ -121,13 +121,13 @@ def violations(problem: str, constraints: dict[str, Any], section: dict[str, Any
         if noise.beyond_noise(value, threshold, operator, se, z):
             found.append(
                 Finding(
-                    check_type=CheckType.MODEL_QUALITY,
+                    check_type=CheckType(operator),
                     feature=name,  # the metric: what the violation is grouped by, as a feature's would be
                     violated=True,
                     description=f"Metric {name} with {value} was {operator} {threshold}",
                     statistic=value,
                     threshold=threshold,
-                    extra=(("constraint_check_type", operator), ("metric_name", name)),
+                    extra=(("metric_name", name),),
                 )
             )
     return found

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analyzers.findings import DATASET, CheckType, Finding
+from analyzers.findings import CheckType, Finding
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +60,7 @@ def bad_record_check(counts: RecordCounts, *, threshold: float) -> Finding | Non
     False
     >>> f = bad_record_check(RecordCounts(read=200, bad=25, usable=175), threshold=0.05)
     >>> f.violated, f.feature, f.statistic
-    (True, '<dataset>', 0.125)
+    (True, None, 0.125)
     >>> print(f.description.replace(". ", ".\\n"))
     Bad record requirement is not met.
     Expected bad records: at most 5.0% (limits.bad_record_share 0.05).
@@ -73,7 +73,7 @@ def bad_record_check(counts: RecordCounts, *, threshold: float) -> Finding | Non
     share = counts.share
     return Finding(
         check_type=CheckType.BAD_RECORDS,
-        feature=DATASET,
+        feature=None,
         violated=(share is not None and share > threshold) or counts.nothing_usable,
         description=(
             f"Bad record requirement is not met. Expected bad records: at most {threshold * 100}% "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from analyzers.findings import DATASET, CheckType, Finding
+from analyzers.findings import CheckType, Finding
 
 
 def missing_columns(baseline: Sequence[str], current: Sequence[str]) -> list[Finding]:
@@ -53,7 +53,7 @@ def width_mismatch(expected: int, widths: dict[int, int], rows_read: int) -> Fin
 
     >>> f = width_mismatch(3, {2: 10}, 0)
     >>> f.check_type.value, f.feature
-    ('missing_column_check', '<dataset>')
+    ('missing_column_check', None)
     >>> width_mismatch(3, {2: 1}, 10) is None
     True
     """
@@ -65,7 +65,7 @@ def width_mismatch(expected: int, widths: dict[int, int], rows_read: int) -> Fin
     check = CheckType.MISSING_COLUMN if width < expected else CheckType.EXTRA_COLUMN
     return Finding(
         check_type=check,
-        feature=DATASET,  # by position, which columns are missing or extra cannot be known
+        feature=None,  # by position, which columns are missing or extra cannot be known
         violated=True,
         description=(
             f"Captured rows have {width} columns but the baseline has {expected} features "

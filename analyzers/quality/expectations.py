@@ -3,18 +3,25 @@ suite is configured (its import alone takes seconds). No GE type leaves this mod
 
 Registry name: ``quality.expectations``. Validates an expectation suite (its JSON form) against a
 pandas frame of the window's rows and turns each expectation's result into a frozen outcome.
+
+GE wants process-wide setup (its environment, quiet loggers) that an analyzer may not do: the
+container does it before the first import (``container.steps.gx_setup``), from the constants here.
 """
 
 from __future__ import annotations
 
 import json
-import logging
-import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 COLUMN_KEYS = ("column", "column_A", "column_B")
+
+# Offline: no usage statistics (set only where the environment does not already say).
+GX_ENVIRONMENT: Mapping[str, str] = MappingProxyType({"GX_ANALYTICS_ENABLED": "false"})
+# Every logger GE creates is named under this prefix.
+GX_LOGGER_PREFIX = "great_expectations"
 
 
 class SuiteError(ValueError):
@@ -116,18 +123,10 @@ def _outcome(index: int, item: dict[str, Any]) -> ExpectationOutcome:
 
 
 def _ge() -> Any:
-    # Offline and quiet: no usage statistics, no progress bars, no tracebacks of its own on stderr.
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    logging.disable(logging.INFO)  # its import logs dozens of INFO lines before any logger can be set
-    try:
-        import great_expectations as gx
-    finally:
-        logging.disable(logging.NOTSET)
+    # Imported here, not at the top: only a configured suite pays for it. The container has set GE
+    # up (offline, quiet) before calling in; progress bars are switched off per context in ``validate``.
+    import great_expectations as gx
 
-    # Some GE modules set their own loggers to INFO; silence every one of them.
-    for name in list(logging.root.manager.loggerDict):
-        if name.startswith("great_expectations"):
-            logging.getLogger(name).setLevel(logging.CRITICAL)
     return gx
 
 

@@ -169,4 +169,4 @@ class ConstraintsDocument(Schema, frozen=True):
     version: Version = None
     features: list[ConstraintFeature] | None = None
     monitoring_config: MonitoringSettings | None = None
-    analysis_config: Any = None  # ours, checked by container.config
+    analysis_config: Any = None  # ours, checked by container.settings

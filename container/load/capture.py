@@ -22,7 +22,6 @@ from typing import Any
 import msgspec
 import pyarrow as pa
 
-from container.config import AnalysisConfig
 from container.load.capture_fast import FastBlock, read_clean_block
 from container.load.csv_text import is_safe
 from container.load.depth import TooDeepError, decode, deep_kind, most_brackets_per_line
@@ -32,6 +31,7 @@ from container.load.payload import PayloadError, combine, select_rows
 from container.load.problems import ProblemLog
 from container.load.rows import parse_csv, parse_csv_lines, rows_to_table
 from container.load.window import Place, TimeWindow
+from container.settings import AnalysisConfig
 
 
 class _Payload(msgspec.Struct):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from operator import attrgetter
 from pathlib import Path
 
 from container.errors import ContractError
@@ -11,6 +12,8 @@ from container.errors import ContractError
 log = logging.getLogger(__name__)
 
 SHOWN_SKIPPED = 5  # names of skipped files and folders in the log: enough to recognise them
+
+_name = attrgetter("name")
 
 
 def discover_files(root: Path) -> list[Path]:
@@ -22,9 +25,26 @@ def discover_files(root: Path) -> list[Path]:
     ``os.scandir``, whose entries know their type without a ``stat`` each: a window of thousands of
     hourly files is listed in milliseconds. As with ``Path.rglob``, links to folders are not followed
     and folders that cannot be listed are passed over."""
+    if _is_file(root):
+        return [root]
+    return [Path(path) for path in _discover(root, None)]
+
+
+def discover_sized(root: Path) -> tuple[list[str], list[int]]:
+    """``discover_files``' files, as ``str`` paths, and their sizes in bytes (0 for a file that cannot
+    be looked at: reading it says so, with its name). Each file costs one ``stat``, made as it is listed
+    (``DirEntry.stat``); thousands of tiny files build no ``Path`` each."""
+    if _is_file(root):
+        return [str(root)], [_size(str(root))]
+    sizes: list[int] = []
+    return _discover(root, sizes), sizes
+
+
+def _is_file(root: Path) -> bool:
+    """Whether ``root`` is a file; a ContractError when it is neither a file nor a folder."""
     try:
         if root.is_file():
-            return [root]
+            return True
         is_dir = root.is_dir()
     except OSError as exc:  # a name too long, a loop of links: the path cannot even be looked at
         raise ContractError(
@@ -32,37 +52,58 @@ def discover_files(root: Path) -> list[Path]:
         ) from None
     if not is_dir:
         raise ContractError(f"dataset_source={str(root)!r} does not exist; mount the captured data there or fix the variable.")
-    found: list[_Found] = []
-    _walk(str(root), (), None, found)
-    found.sort(key=lambda item: item[0])
-    files = [Path(path) for _, path, marker in found if marker is None]
-    skipped = [marker for _, _, marker in found if marker is not None]
+    return False
+
+
+def _discover(root: Path, sizes: list[int] | None) -> list[str]:
+    top = str(root)
+    paths: list[str] = []
+    skipped: list[str] = []
+    _walk(top, len(os.path.join(top, "")), None, paths, sizes, skipped)
     if skipped:
         _log_skipped(root, skipped)
-    return files
+    return paths
 
 
-_Found = tuple[tuple[str, ...], str, str | None]  # (relative parts, path, the outermost hidden or marker name)
-
-
-def _walk(folder: str, parts: tuple[str, ...], marker: str | None, found: list[_Found]) -> None:
+def _walk(folder: str, prefix: int, marker: str | None, paths: list[str], sizes: list[int] | None, skipped: list[str]) -> None:
+    """The files below ``folder`` into ``paths`` (their sizes into ``sizes``, unless None), in the order of
+    their paths' parts: each folder's entries by name, a folder's files where its name falls (a depth-first
+    walk of sorted entries is that order, without a key per file). ``marker``: the outermost hidden or marker
+    folder above, relative to the root (``entry.path[prefix:]``); files below one go to ``skipped``."""
     try:
         with os.scandir(folder) as entries:
-            listed = list(entries)
+            listed = sorted(entries, key=_name)
     except PermissionError:
         return
     for entry in listed:
-        here = (*parts, entry.name)
-        hidden = marker if marker is not None else ("/".join(here) if entry.name.startswith((".", "_")) else None)
+        hidden = marker
+        if hidden is None and entry.name.startswith((".", "_")):
+            hidden = entry.path[prefix:]
         try:
             is_dir = entry.is_dir(follow_symlinks=False)
             is_file = not is_dir and entry.is_file()
         except OSError:
             continue
         if is_dir:
-            _walk(entry.path, here, hidden, found)
-        elif is_file:
-            found.append((here, entry.path, hidden))
+            _walk(entry.path, prefix, hidden, paths, sizes, skipped)
+        elif not is_file:
+            continue
+        elif hidden is not None:
+            skipped.append(hidden)
+        else:
+            paths.append(entry.path)
+            if sizes is not None:
+                try:
+                    sizes.append(entry.stat().st_size)  # the link's target; cached by is_file() for a link
+                except OSError:
+                    sizes.append(0)  # gone since listed: reading it says so, with its name
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 def _log_skipped(root: Path, skipped: list[str]) -> None:

@@ -16,12 +16,13 @@ from pathlib import Path
 
 import msgspec
 
-from container.config import LimitsConfig
 from container.errors import ContractError
 from container.load import depth
 from container.load.capture import EventMetadata, row_key
 from container.load.discover import discover_files
 from container.load.problems import ProblemLog
+from container.settings import LimitsConfig
+from container.sources import S3Uri, hour_folders, s3_client, s3_failure
 
 
 class _Data(msgspec.Struct):
@@ -115,36 +116,19 @@ def _sources(source: str, start: datetime | None, end: datetime | None, delay_ho
     yield from _s3_objects(source, start, end, delay_hours)
 
 
-def hour_prefixes(prefix: str, start: datetime, end: datetime, delay_hours: int) -> list[str]:
-    """``prefix/yyyy/mm/dd/hh/`` for every hour from the window's start to ``delay_hours`` past its end.
-
-    >>> from datetime import UTC
-    >>> hour_prefixes("gt", datetime(2024, 1, 19, 19, tzinfo=UTC), datetime(2024, 1, 19, 20, tzinfo=UTC), 1)
-    ['gt/2024/01/19/19/', 'gt/2024/01/19/20/']
-    """
-    hour = start.replace(minute=0, second=0, microsecond=0)
-    last = end + timedelta(hours=delay_hours)
-    out = []
-    while hour < last:
-        out.append(f"{prefix.rstrip('/')}/{hour:%Y/%m/%d/%H}/")
-        hour += timedelta(hours=1)
-    return out
-
-
 def _s3_objects(uri: str, start: datetime | None, end: datetime | None, delay_hours: int) -> Iterator[tuple[str, bytes]]:
-    import boto3  # imported here: only runs that read labels from S3 need it
     import botocore.exceptions
 
-    bucket, _, prefix = uri.removeprefix("s3://").partition("/")
+    where = S3Uri.parse(uri)
     if start is None or end is None:
         raise ContractError("ground truth from S3 needs start_time and end_time, to list only the hours the window needs.")
-    s3 = boto3.client("s3")
+    s3 = s3_client()
+    # Labels arrive after their predictions: the hours from the window's start to delay_hours past its end.
+    prefix = where.key.rstrip("/")
     try:
-        for hour in hour_prefixes(prefix, start, end, delay_hours):
-            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=hour):
+        for hour in hour_folders(start, end + timedelta(hours=delay_hours)):
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=where.bucket, Prefix=f"{prefix}/{hour}"):
                 for item in page.get("Contents", []):
-                    yield item["Key"], s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
+                    yield item["Key"], s3.get_object(Bucket=where.bucket, Key=item["Key"])["Body"].read()
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-        raise ContractError(
-            f"ground truth under {uri!r} cannot be read from S3 ({str(exc)[:120]}); check the URI and role."
-        ) from None
+        raise s3_failure("ground_truth_source", uri, exc, ContractError) from None

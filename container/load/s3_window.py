@@ -15,28 +15,14 @@ import json
 import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from container.errors import ContractError
+from container.sources import S3Uri, hour_folders, s3_client, s3_failure
 
 _YEAR = re.compile(r"^\d{4}/$")
 MAX_NAME_LEVELS = 3  # endpoint / variant / year at most between the prefix and the hour folders
-
-
-def window_hours(start: datetime, end: datetime) -> list[str]:
-    """``yyyy/mm/dd/hh/`` for every hour that overlaps ``[start, end)``.
-
-    >>> from datetime import UTC
-    >>> window_hours(datetime(2024, 1, 19, 19, 30, tzinfo=UTC), datetime(2024, 1, 19, 21, tzinfo=UTC))
-    ['2024/01/19/19/', '2024/01/19/20/']
-    """
-    hour = start.replace(minute=0, second=0, microsecond=0)
-    out = []
-    while hour < end:
-        out.append(f"{hour:%Y/%m/%d/%H}/")
-        hour += timedelta(hours=1)
-    return out
 
 
 def listed_folders(hours: list[str]) -> list[str]:
@@ -64,22 +50,19 @@ def fetch(uri: str, start: datetime | None, end: datetime | None, dest: Path) ->
 
     Hour folders are listed, and objects downloaded, by ``FETCH_THREADS`` threads: a long window of
     hourly files is thousands of requests whose round trips would otherwise add up one after another."""
-    import boto3  # imported here: only runs that read S3 directly need it
     import botocore.exceptions
 
-    bucket, _, prefix = uri.removeprefix("s3://").partition("/")
-    prefix = prefix if not prefix or prefix.endswith("/") else prefix + "/"
-    s3 = boto3.client("s3")
+    where = S3Uri.parse(uri)
+    bucket, prefix = where.bucket, where.folder
+    s3 = s3_client()
     pool = ThreadPoolExecutor(FETCH_THREADS, thread_name_prefix="s3-window")
     try:
         roots = _hour_roots(s3, bucket, prefix) if start is not None and end is not None else []
-        prefixes = [root + folder for root in roots for folder in listed_folders(window_hours(start, end))] if roots else [prefix]  # type: ignore[arg-type]
+        prefixes = [root + folder for root in roots for folder in listed_folders(hour_folders(start, end))] if roots else [prefix]  # type: ignore[arg-type]
         keys = [key for listed in pool.map(lambda p: _list(s3, bucket, p), prefixes) for key in listed]
         return sum(pool.map(lambda key: _download(s3, bucket, key, dest / key[len(prefix) :]), keys))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-        raise ContractError(
-            f"dataset_source={uri!r} cannot be read from S3 ({str(exc)[:120]}); check the URI and role."
-        ) from None
+        raise s3_failure("dataset_source", uri, exc, ContractError) from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)  # a stopped job waits for running requests only
 
@@ -130,8 +113,8 @@ def manifest_entries(text: str) -> list[tuple[str, str]] | None:
         return None
     if not (isinstance(value, list) and value and isinstance(value[0], dict) and "prefix" in value[0]):
         return None
-    bucket, _, prefix = str(value[0]["prefix"]).removeprefix("s3://").partition("/")
-    return [(bucket, prefix + str(name)) for name in value[1:] if isinstance(name, str)]
+    where = S3Uri.parse(str(value[0]["prefix"]))
+    return [(where.bucket, where.key + str(name)) for name in value[1:] if isinstance(name, str)]
 
 
 def _expand_manifest(s3, path: Path) -> int:  # type: ignore[no-untyped-def]

@@ -18,7 +18,6 @@ from typing import Any
 import msgspec
 import pyarrow as pa
 
-from container.config import AnalysisConfig
 from container.errors import CaptureFormatError
 from container.load.csv_text import is_closed
 from container.load.depth import TooDeepError, decode, deep_kind
@@ -28,6 +27,7 @@ from container.load.parquet import ParquetReader
 from container.load.payload import PayloadError, select_rows
 from container.load.problems import ProblemLog
 from container.load.rows import parse_csv_lines, rows_to_table
+from container.settings import AnalysisConfig
 
 __all__ = ["CsvReader", "JsonReader", "ParquetReader"]
 

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from analyzers.drift.rule import DriftVerdict
+from analyzers.drift.rule import DriftVerdict, Role
 from analyzers.evaluate import FeatureResult
 from analyzers.profile import FeatureProfile
 from container.contract import MonitorContract
-from container.publish import put_metric_data
 from container.write._json import dumps
 from container.write.atomic import write_text
+from container.write.publish import put_metric_data
 
 MAX_NAME = 255  # CloudWatch MetricName and dimension name limit
 MAX_DIMENSION_VALUE = 1024
@@ -69,7 +69,7 @@ def drift_metrics(verdicts: list[DriftVerdict], emitting: set[str]) -> list[Metr
     for v in verdicts:
         if v.feature not in emitting:
             continue
-        prefix = "prediction_drift" if v.role == "prediction" else "feature_drift"
+        prefix = "prediction_drift" if v.role is Role.PREDICTION else "feature_drift"
         metrics.extend(Metric(f"{prefix}_{method}_{v.feature}", value=value) for method, value in v.distances if _ok(value))
     return metrics
 

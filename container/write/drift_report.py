@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from analyzers.drift.rule import DriftVerdict
+from analyzers.drift.rule import DriftVerdict, Role
 from analyzers.drift.settings import DriftSettings
 
 
@@ -13,8 +13,8 @@ def drift_report_document(verdicts: list[DriftVerdict], settings: DriftSettings)
         "version": "1.0",
         "correction": settings.correction.value,
         "level": settings.level,
-        "features": [_verdict(v) for v in verdicts if v.role == "feature"],
-        "predictions": [_verdict(v) for v in verdicts if v.role == "prediction"],
+        "features": [_verdict(v) for v in verdicts if v.role is Role.FEATURE],
+        "predictions": [_verdict(v) for v in verdicts if v.role is Role.PREDICTION],
     }
 
 

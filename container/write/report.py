@@ -1,4 +1,5 @@
-"""How a job ends: the violations file, the metrics, the status message that says what happened, and the
+"""How a job ends, and the only place that writes its reports: the documents (statistics, constraints,
+step reports), the violations file, the metrics, the status message that says what happened, and the
 upload of the outputs to ``report_s3_uri``.
 
 Every monitoring job (data quality, model quality, an empty or unusable window) publishes, when metrics are
@@ -11,13 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from analyzers.findings import Finding
 from analyzers.quality.bad_records import RecordCounts, bad_record_check
-from container.config import AnalysisConfig
-from container.contract import MonitorContract
+from container.contract import STATISTICS_FILE, MonitorContract
 from container.errors import ClientError
+from container.settings import AnalysisConfig
 from container.write._json import dumps
 from container.write.atomic import write_text
 from container.write.cloudwatch import Metric, publish_metrics
@@ -29,6 +30,19 @@ if TYPE_CHECKING:
     from container.ingest import Ingested
 
 NO_VIOLATIONS = "Completed: Job completed successfully with no violations."
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A JSON report: its file name under the job's ``output_path`` and its content."""
+
+    name: str
+    content: Any
+
+
+def write_documents(contract: MonitorContract, documents: tuple[Document, ...] | list[Document]) -> None:
+    for document in documents:
+        write_text(contract.output_path / document.name, dumps(document.content))
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +75,7 @@ def nothing_to_compare(contract: MonitorContract, config: AnalysisConfig, data: 
     what = f"No records to analyse{window}: {data.files} file(s), {data.records_read} record(s) read."
     if config.empty_window == "fail":
         raise ClientError(what + " Check data capture, or set empty_window to 'complete' in the analysis config.")
-    write_text(contract.statistics_file, dumps(statistics_document(0, [])))
+    write_documents(contract, [Document(STATISTICS_FILE, statistics_document(0, []))])
     note = skipped(data.problems.total)
     if contract.is_baseline_job:
         return Outcome(f"Completed: {what} Nothing was compared.{note}")
@@ -73,7 +87,7 @@ def nothing_to_compare(contract: MonitorContract, config: AnalysisConfig, data: 
 def nothing_usable(contract: MonitorContract, data: Ingested, bad: Finding | None, others: list[Finding]) -> Outcome:
     """Records were read and none could be used. Never green: the bad-record violation (and ``others``,
     e.g. a row width) say why, with empty statistics; nothing else can be compared."""
-    write_text(contract.statistics_file, dumps(statistics_document(0, [])))
+    write_documents(contract, [Document(STATISTICS_FILE, statistics_document(0, []))])
     note = skipped(data.problems.total) + " Nothing that was read could be used; nothing was compared."
     return finish(contract, [*others, *([bad] if bad else [])], bad_record_metrics(bad), note)
 

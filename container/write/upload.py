@@ -7,6 +7,8 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
+from container.sources import S3Uri, s3_client
+
 log = logging.getLogger(__name__)
 
 
@@ -17,18 +19,16 @@ def report_prefix(uri: str, when: datetime) -> tuple[str, str]:
     >>> report_prefix("s3://b/reports/ep/sched/", datetime(2024, 1, 19, 20, tzinfo=UTC))
     ('b', 'reports/ep/sched/2024/01/19/20/')
     """
-    bucket, _, prefix = uri.removeprefix("s3://").partition("/")
-    prefix = prefix.rstrip("/")
-    return bucket, f"{prefix + '/' if prefix else ''}{when:%Y/%m/%d/%H}/"
+    where = S3Uri.parse(uri)
+    return where.bucket, f"{S3Uri(where.bucket, where.key.rstrip('/')).folder}{when:%Y/%m/%d/%H}/"
 
 
 def upload_reports(uri: str, when: datetime, files: list[Path]) -> str | None:
     """Upload ``files``; None on success, else a one-line reason (the local files stay)."""
-    import boto3  # imported here: only runs that upload need it
     import botocore.exceptions
 
     bucket, prefix = report_prefix(uri, when)
-    s3 = boto3.client("s3")
+    s3 = s3_client()
     try:
         for path in files:
             s3.upload_file(str(path), bucket, prefix + path.name)

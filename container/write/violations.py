@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from analyzers.findings import DATASET, Finding
+from analyzers.findings import Finding
+
+# The ``feature_name`` of a finding about the dataset as a whole (a row width, the bad records).
+# AWS documents ``feature_name`` on every violation and its visualisation groups violations by it; the
+# brackets keep it apart from any real column name.
+DATASET = "<dataset>"
 
 
 def violations_document(findings: list[Finding]) -> dict[str, Any]:
@@ -17,7 +22,7 @@ def violations_document(findings: list[Finding]) -> dict[str, Any]:
 
 
 def _feature_name(f: Finding) -> str:
-    return f.feature or DATASET
+    return DATASET if f.feature is None else f.feature
 
 
 def _violation(f: Finding) -> dict[str, Any]:

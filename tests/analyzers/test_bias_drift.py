@@ -9,7 +9,7 @@ import pytest
 
 from analyzers.bias.bootstrap import normal_interval
 from analyzers.bias.drift import compare, number, violates
-from analyzers.bias.ground_truth import join, join_key
+from analyzers.bias.ground_truth import join
 from tests.conftest import AWS
 
 
@@ -66,10 +66,10 @@ def test_bootstrap_interval_covers_the_truth_about_95_percent():
     assert 0.90 <= covered / 200 <= 0.99
 
 
-def test_join_with_duplicates_missing_labels_orphans_and_mixed_ids():
-    captures = [join_key("e1", None), join_key("e2", "i2"), join_key("e3", None), join_key("e4", "i4")]
+def test_join_with_duplicates_missing_labels_and_orphans():
+    captures = ["e1", "i2", "e3", "i4"]  # the capture reader's keys: inferenceId, else eventId
     result = join(captures, ["e1", "i2", "e2", "i2", "outside"], ["1", "0", "9", "1", "0"])
-    assert result.labels == ("1", "1", None, None)  # e2 is not the key once i2 exists; i2's later label wins
+    assert result.labels == ("1", "1", None, None)  # i2's later label wins; e2 is not a capture's key
     assert (result.matched, result.unlabelled, result.orphan_labels, result.duplicate_labels) == (2, 2, 2, 1)
 
 
@@ -85,7 +85,7 @@ def test_every_real_violation_satisfies_the_rule():
 
 
 def test_infinite_bias_metrics_are_published_as_clarify_does():
-    from container.bias_step import CLOUDWATCH_INFINITY, _metrics
+    from container.steps.bias import CLOUDWATCH_INFINITY, _metrics
 
     entry = {
         "value_or_threshold": "F",

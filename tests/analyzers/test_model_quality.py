@@ -89,8 +89,9 @@ def test_standard_deviation_from_five_80_percent_subsamples():
 def test_constraints_and_violations_round_trip(aws):
     sample = json.loads((aws / "model_quality_regression_constraints.json").read_text())
     section = {"mae": {"value": 0.6}, "mse": {"value": 0.1}, "rmse": {"value": 0.5}, "r2": {"value": -4.0}}
-    found = {f.extra[1][1]: f for f in violations(m.REGRESSION, sample, section)}
+    found = {dict(f.extra)["metric_name"]: f for f in violations(m.REGRESSION, sample, section)}
     assert set(found) == {"mae", "r2"}
+    assert (found["mae"].check_type.value, found["r2"].check_type.value) == ("GreaterThanThreshold", "LessThanThreshold")
     assert found["r2"].description == "Metric r2 with -4.0 was LessThanThreshold -3.208758170289026"
     suggested = suggest_constraints(
         m.REGRESSION, {k: {"value": v["threshold"]} for k, v in sample["regression_constraints"].items()}

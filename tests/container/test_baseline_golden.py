@@ -11,9 +11,9 @@ from analyzers.constraints import ComparisonMethod
 from analyzers.types import InferredType
 from container.contract import from_env
 from container.errors import BaselineError
+from container.jobs import run
 from container.load.baseline import read_constraints, read_statistics
 from container.load.quality_baseline import read_quality_constraints, read_quality_statistics
-from container.run import run
 from tests.conftest import AWS, ROOT
 
 STATISTICS = sorted(AWS.glob("*statistics.json"))

@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 import pyarrow as pa
 import pytest
 
-from container.config import AnalysisConfig, PayloadConfig, parse
 from container.load.capture import CaptureReader
 from container.load.problems import ProblemLog
 from container.load.window import TimeWindow
+from container.settings import AnalysisConfig, PayloadConfig, parse
 from tests.conftest import capture_line
 
 BOTH = ("endpointOutput", "endpointInput")

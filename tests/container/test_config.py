@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from container.config import parse, parse_text
 from container.errors import ConfigError
+from container.settings import parse, parse_text
 
 
 def test_full_config():

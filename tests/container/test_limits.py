@@ -9,10 +9,10 @@ import json
 
 import pytest
 
-from container.config import AnalysisConfig, parse
 from container.errors import CaptureFormatError
 from container.load.depth import TooDeepError, decode, most_brackets_per_line
 from container.load.lines import LongLine, iter_line_blocks
+from container.settings import AnalysisConfig, parse
 from tests.conftest import capture_line
 from tests.container.test_record_boundaries import CAPTURE, CSV, JSON_LINES, counts, lines, run
 

@@ -13,12 +13,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from analyzers.types import InferredType
-from container.config import AnalysisConfig
 from container.contract import from_env
 from container.ingest import Ingested, ingest
 from container.load.capture import CaptureReader
 from container.load.problems import ProblemLog
 from container.load.window import TimeWindow
+from container.settings import AnalysisConfig
 from tests.conftest import capture_line
 
 CAPTURE = '{"sagemakerCaptureJson": {"captureIndexNames": ["endpointInput", "endpointOutput"]}}'

@@ -7,12 +7,12 @@ import json
 
 import pytest
 
-from container.config import AnalysisConfig
 from container.contract import from_env
 from container.errors import ConfigError
-from container.expectation_step import check_document, load_suite
-from container.job_inputs import bias_config
-from container.remote import read_s3_text
+from container.jobs.inputs import bias_config
+from container.settings import AnalysisConfig, suite_source
+from container.sources import read_text
+from container.steps.expectations import check_document, load_suite
 
 NAN = float("nan")
 BIAS = {"label": "y", "label_values_or_threshold": [1], "facet": [{"name_or_index": "sex", "value_or_threshold": ["F"]}]}
@@ -153,21 +153,21 @@ def test_suite_from_a_file(tmp_path):
     path = tmp_path / "suite.json"
     path.write_text(json.dumps(suite))
     contract = from_env({"SAGEMAKER_BASE_DIR": str(tmp_path), "expectation_suite": str(path)})
-    assert load_suite(contract, AnalysisConfig(), ["age"]) == suite
+    assert load_suite(suite_source(contract, AnalysisConfig()), ["age"]) == suite
     path.write_text('{"expectations": [}')
     with pytest.raises(ConfigError) as info:
-        load_suite(contract, AnalysisConfig(), ["age"])
+        load_suite(suite_source(contract, AnalysisConfig()), ["age"])
     assert str(info.value) == f"expectation suite {str(path)!r} is not valid JSON (Expecting value, line 1); fix the file."
 
 
 def test_unreadable_settings_name_the_setting(tmp_path):
-    from container.config import ExpectationsConfig
+    from container.settings import ExpectationsConfig
 
     missing = str(tmp_path / "nope.json")
     config = AnalysisConfig(expectations=ExpectationsConfig(suite=missing))
     with pytest.raises(ConfigError) as info:
-        load_suite(from_env({"SAGEMAKER_BASE_DIR": str(tmp_path)}), config, ["age"])
+        load_suite(suite_source(from_env({"SAGEMAKER_BASE_DIR": str(tmp_path)}), config), ["age"])
     assert str(info.value) == f"expectations.suite={missing!r} cannot be read (FileNotFoundError); check the path."
     with pytest.raises(ConfigError) as info:
-        read_s3_text("s3://bucket-only", what="bias_config")
+        read_text("bias_config", "s3://bucket-only")
     assert str(info.value) == "bias_config='s3://bucket-only' is not an s3://bucket/key URI."

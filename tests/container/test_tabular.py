@@ -4,10 +4,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from container.config import AnalysisConfig, parse
 from container.errors import CaptureFormatError
 from container.load.problems import ProblemLog
 from container.load.tabular import CsvReader, JsonReader, ParquetReader
+from container.settings import AnalysisConfig, parse
 
 
 def _all(reader, path):

@@ -8,17 +8,19 @@ that joining changes nothing but the speed: counts, profiles, the row sample and
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
 
 import container.ingest as ingest_module
+import container.load.discover as discover_module
 from analyzers.types import InferredType
-from container.config import AnalysisConfig
 from container.contract import from_env
 from container.ingest import Ingested, ingest
-from container.load.discover import discover_files
+from container.load.discover import discover_files, discover_sized
+from container.settings import AnalysisConfig
 
 CAPTURE = '{"sagemakerCaptureJson": {"captureIndexNames": ["endpointInput", "endpointOutput"]}}'
 NAMES = ("s", "n", "c")
@@ -182,3 +184,27 @@ def test_files_are_found_in_the_order_of_their_paths_parts(tmp_path):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
     assert discover_files(tmp_path) == [tmp_path / "a" / "b", tmp_path / "a-b", tmp_path / "c"]
+
+
+def test_files_are_listed_with_their_sizes_once_each_and_by_the_same_rules(tmp_path, monkeypatch):
+    """``discover_sized`` (what ingest lists with) finds ``discover_files``' files, in its order, each with its
+    size: a link to a file is a file of its target's size, a link to a folder is not followed, hidden files and
+    markers are skipped, and a folder that cannot be listed is passed over."""
+    for name, text in {"a/b": "xy", "a-b": "x", "a/_SUCCESS": "", ".hidden/x": "x", "c/d/e": "abc", "locked/f": "x"}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    os.symlink(tmp_path / "c" / "d" / "e", tmp_path / "a" / "link")
+    os.symlink(tmp_path / "c", tmp_path / "z")  # a link to a folder: not followed
+    os.symlink(tmp_path / "gone", tmp_path / "a" / "dangling")  # a link to nothing: not a file
+    scandir = os.scandir
+
+    def locked(folder):
+        if os.path.basename(folder) == "locked":
+            raise PermissionError(13, "Permission denied", folder)
+        return scandir(folder)
+
+    monkeypatch.setattr(discover_module.os, "scandir", locked)
+    expected = ["a/b", "a/link", "a-b", "c/d/e"]
+    assert discover_files(tmp_path) == [tmp_path / name for name in expected]
+    assert discover_sized(tmp_path) == ([str(tmp_path / name) for name in expected], [2, 3, 1, 3])
+    assert discover_sized(tmp_path / "a-b") == ([str(tmp_path / "a-b")], [1])  # a file given as the source

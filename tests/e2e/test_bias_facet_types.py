@@ -14,7 +14,7 @@ import pyarrow as pa
 import pytest
 
 from analyzers.types import InferredType
-from container.expectation_step import window_frame
+from container.steps.sample_frame import window_frame
 from tests.e2e.jobs import message, run_container
 
 BIAS = {

@@ -191,9 +191,9 @@ def test_unwritable_output_path_keeps_earlier_outputs(sample, baseline, tmp_path
 
 
 def test_worker_processes_do_not_change_the_result(sample, tmp_path):
-    from container.config import AnalysisConfig
     from container.contract import from_env
     from container.ingest import ingest
+    from container.settings import AnalysisConfig
 
     contract = from_env(
         {"SAGEMAKER_BASE_DIR": str(tmp_path), "dataset_source": str(sample / "capture"), "baseline_statistics": "x"}

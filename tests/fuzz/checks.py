@@ -116,9 +116,9 @@ def counters(result: Any) -> dict[str, int]:
 def ingest_case(case: ReaderCase, files: tuple[tuple[str, bytes], ...] | None = None) -> Any:
     """Write the case's files to a temporary ``dataset_source`` and ingest them as a job would."""
     from analyzers.types import InferredType
-    from container.config import parse
     from container.contract import from_env
     from container.ingest import ingest
+    from container.settings import parse
 
     with tempfile.TemporaryDirectory(prefix="fuzz-", dir=case_folders()) as tmp:
         root = Path(tmp)

@@ -61,7 +61,7 @@ def main(env: Mapping[str, str]) -> int:
 def _job(env: Mapping[str, str]) -> int:
     from container.contract import base_paths, from_env
     from container.errors import ClientError
-    from container.write.message import write_message
+    from container.write.message import Status, write_message
 
     message_file = base_paths(env).message
     try:
@@ -69,13 +69,13 @@ def _job(env: Mapping[str, str]) -> int:
 
         outcome = run(from_env(env))
     except ClientError as exc:
-        text = f"ClientError: {exc}"
+        text = Status.CLIENT_ERROR.says(str(exc))
         log.error("%s", text)
         write_message(message_file, text)
         return EXIT_CLIENT_ERROR
     except Exception as exc:
         log.exception("internal error")
-        write_message(message_file, f"Internal error: {type(exc).__name__}")
+        write_message(message_file, Status.INTERNAL_ERROR.says(type(exc).__name__))
         return EXIT_INTERNAL_ERROR
     log.info("%s", outcome.message)
     write_message(message_file, outcome.message)
@@ -86,13 +86,15 @@ def _stopped(env: Mapping[str, str], exc: Stopped) -> int:
     """Remove what a cut-short write left in the output folders, then say the job was stopped."""
     from container.contract import base_paths
     from container.write.atomic import remove_temporaries
-    from container.write.message import write_message
+    from container.write.message import Status, write_message
 
     log.warning("stopped by %s", exc)
     removed = remove_temporaries()
     if removed:
         log.warning("removed %d temporary file(s) of writes the stop cut short", removed)
-    write_message(base_paths(env).message, f"Stopped: the job received {exc} before it finished; no report was completed.")
+    write_message(
+        base_paths(env).message, Status.STOPPED.says(f"the job received {exc} before it finished; no report was completed.")
+    )
     return 128 + exc.signum
 
 

@@ -22,6 +22,7 @@ from typing import Annotated, Any, TypeVar
 import msgspec
 
 from container.errors import ClientError
+from container.write._json import not_finite_text
 
 T = TypeVar("T")
 
@@ -103,7 +104,7 @@ def _lookup(data: object, path: str) -> tuple[bool, object]:
 
 def _show(value: object) -> str:
     if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")  # as JSON spells them
+        return not_finite_text(value)  # as our JSON spells them
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 

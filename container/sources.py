@@ -49,11 +49,23 @@ class S3Uri:
         return f"{S3}{self.bucket}/{self.key}"
 
 
-def s3_client() -> Any:
-    """An S3 client (endpoint from ``AWS_ENDPOINT_URL*`` as boto3 reads it)."""
-    import boto3  # imported here: most runs never touch S3 and boto3 costs ~0.3 s to import
+def aws_client(service: str, **options: Any) -> Any:
+    """A boto3 client (endpoint from ``AWS_ENDPOINT_URL*``, region from ``AWS_REGION`` or
+    ``AWS_DEFAULT_REGION``, as boto3 reads them); a missing region is the user's to set, not our bug."""
+    import boto3  # imported here: most runs never touch AWS and boto3 costs ~0.3 s to import
+    import botocore.exceptions
 
-    return boto3.client("s3")
+    try:
+        return boto3.client(service, **options)
+    except botocore.exceptions.NoRegionError:
+        raise ConfigError(
+            f"no AWS region is configured for {service}: set AWS_REGION (or AWS_DEFAULT_REGION) in the job's "
+            "environment, e.g. AWS_REGION=us-east-1 (the fleet tool sets it)."
+        ) from None
+
+
+def s3_client() -> Any:
+    return aws_client("s3")
 
 
 def read_text(setting: str, source: str) -> str:

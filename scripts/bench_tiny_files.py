@@ -20,13 +20,11 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -100,19 +98,9 @@ def run(source: str, files: int, sample: int, base: Path) -> tuple[float, Ingest
 def _moto(work: Path, layouts: dict[str, Path]) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
     """A moto server with both layouts uploaded; the process and an ``s3://`` prefix per layout."""
     import boto3
+    from local_moto import start_moto  # a sibling script
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    exe = Path(sys.executable).with_name("moto_server")
-    proc = subprocess.Popen([str(exe), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "/moto-api/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
+    proc, url = start_moto()
     os.environ.update(
         AWS_ENDPOINT_URL=url, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1"
     )

@@ -40,27 +40,9 @@ def capture_line(
 @pytest.fixture(scope="session")
 def moto_server():
     """A real moto server over HTTP on 127.0.0.1 (moto's server mode), for the AWS APIs we call."""
-    import socket
-    import subprocess
-    import sys
-    import time
-    import urllib.request
+    from scripts.local_moto import start_moto
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    exe = Path(sys.executable).with_name("moto_server")
-    proc = subprocess.Popen([str(exe), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "/moto-api/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        raise RuntimeError("moto_server did not start")
+    proc, url = start_moto()
     yield url
     proc.terminate()
     proc.wait(timeout=10)

@@ -3,17 +3,20 @@
 Clarify's monitor flags a metric whose current value is *farther from 0* than the baseline's
 (``|current| > |baseline|``), and only when the current value's bootstrap interval does not reach
 the range the baseline allows, ``[-|baseline|, +|baseline|]``. DI's parity point is 1, not 0, so it is
-measured from 1. Errors or nulls on either side, and metrics missing from either file, are skipped.
+measured from 1. Errors or nulls on either side, and metrics missing from either report, are skipped.
+Metrics are matched by facet column, facet value text (``value_or_threshold``) and metric name.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from analyzers.bias.report import INFINITY_TEXT, json_value
+from analyzers.bias.clarify_json import json_value
+from analyzers.bias.report import BiasReport
 
 PARITY = {"DI": 1.0}
+
+_Key = tuple[str, str, str]  # facet column, facet value text, metric name
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,17 +27,6 @@ class BiasDriftViolation:
     current: float
     baseline: float
     description: str
-
-
-def number(value: Any) -> float | None:
-    """A metric value from analysis.json: numbers, "Infinity"/"-Infinity"; None for null or text."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        return next((infinity for infinity, text in INFINITY_TEXT.items() if text == value), None)
-    return None
 
 
 def violates(metric: str, current: float, baseline: float, interval: tuple[float, float] | None) -> bool:
@@ -56,42 +48,37 @@ def violates(metric: str, current: float, baseline: float, interval: tuple[float
     return high < parity - allowed or low > parity + allowed
 
 
-def compare(
-    baseline: dict[str, Any], current: dict[str, Any], intervals: dict[tuple[str, str, str], tuple[float, float]]
-) -> list[BiasDriftViolation]:
-    """Violations of every metric in both reports; ``intervals`` by (facet, value, metric)."""
+def compare(baseline: BiasReport, current: BiasReport) -> list[BiasDriftViolation]:
+    """Violations of every metric in both reports, judged with the current metric's interval."""
     base = _values(baseline)
     out = []
-    for key, value in _values(current).items():
+    for key, (value, interval) in _values(current).items():
         if key not in base:
             continue
         facet, facet_value, metric = key
-        if violates(metric, value, base[key], intervals.get(key)):
+        allowed = base[key][0]
+        if violates(metric, value, allowed, interval):
             out.append(
                 BiasDriftViolation(
                     facet=facet,
                     facet_value=facet_value,
                     metric_name=metric,
                     current=value,
-                    baseline=base[key],
+                    baseline=allowed,
                     description=(
-                        f"Metric value {_text(value)} doesn't meet the baseline constraint requirement {_text(base[key])}"
+                        f"Metric value {_text(value)} doesn't meet the baseline constraint requirement {_text(allowed)}"
                     ),
                 )
             )
     return out
 
 
-def _values(report: dict[str, Any]) -> dict[tuple[str, str, str], float]:
+def _values(report: BiasReport) -> dict[_Key, tuple[float, tuple[float, float] | None]]:
     out = {}
-    for stage in ("pre_training_bias_metrics", "post_training_bias_metrics"):
-        facets = (report.get(stage) or {}).get("facets") or {}
-        for facet, entries in facets.items():
-            for entry in entries:
-                for metric in entry.get("metrics", []):
-                    value = number(metric.get("value"))
-                    if value is not None:
-                        out[(facet, str(entry.get("value_or_threshold")), metric["name"])] = value
+    for _, _, facet, entry, metric in report.metrics():
+        value = metric.number
+        if value is not None:
+            out[(facet, entry.text, metric.name)] = (value, metric.interval)
     return out
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analyzers.drift.rule import DRIFT, DriftVerdict
+from analyzers.drift.rule import DRIFT, DriftVerdict, Test
 from analyzers.findings import CheckType, Finding
 
 
@@ -16,7 +16,7 @@ def drift_findings(verdicts: list[DriftVerdict]) -> list[Finding]:
     for v in verdicts:
         if v.status != DRIFT:
             continue
-        kind = "Numerical" if v.test == "ks" else "Categorical"
+        kind = "Numerical" if v.test is Test.KS else "Categorical"
         out.append(
             Finding(
                 check_type=CheckType.BASELINE_DRIFT,

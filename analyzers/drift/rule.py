@@ -22,6 +22,13 @@ from analyzers.profile import FeatureProfile
 DRIFT, NO_DRIFT, NOT_ENOUGH_DATA, ERROR = "drift", "no drift", "not enough data", "error"
 
 
+class Test(StrEnum):
+    """The significance test a verdict rests on (its value is the drift report's spelling)."""
+
+    KS = "ks"  # numeric features
+    CHI_SQUARE = "chi-square"  # categorical features
+
+
 class Role(StrEnum):
     """What a column is to the model: an input, or one of its outputs (drift there is reported apart)."""
 
@@ -34,7 +41,7 @@ class DriftVerdict:
     feature: str
     role: Role
     status: str
-    test: str  # "ks" or "chi-square"
+    test: Test
     n_baseline: int
     n_current: int
     statistic: float = math.nan
@@ -88,7 +95,7 @@ def _measure(name: str, item: FeatureInput, settings: DriftSettings) -> DriftVer
         feature=name,
         role=item.role,
         status=NOT_ENOUGH_DATA,
-        test="ks" if item.numeric else "chi-square",
+        test=Test.KS if item.numeric else Test.CHI_SQUARE,
         n_baseline=n,
         n_current=m,
         effect=resolved.effect,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from container.contract import MonitorContract
 from container.jobs.inputs import read_inputs
+from container.write.message import Status
 from container.write.report import Outcome, upload
 
 # The expectation, fairness and model-quality steps import pandas, scipy and Great Expectations: they are
@@ -18,7 +19,7 @@ from container.write.report import Outcome, upload
 
 def run(contract: MonitorContract) -> Outcome:
     if not contract.is_leader:
-        return Outcome("Completed: Job completed successfully; this host is not the leader and wrote no report.")
+        return Outcome(Status.COMPLETED.says("Job completed successfully; this host is not the leader and wrote no report."))
     if contract.analysis_type == "MODEL_QUALITY":
         from container.jobs.inputs import read_config
         from container.jobs.model_quality import run_model_quality

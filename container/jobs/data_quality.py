@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from analyzers.bias.report import BiasReport
 from analyzers.evaluate import FeatureResult, evaluate
 from analyzers.findings import CheckType, Finding
 from analyzers.quality.columns import extra_columns, missing_columns, width_mismatch
@@ -38,7 +39,7 @@ class _Steps:
     suite: dict[str, Any] | None
     bias: BiasConfig | None
     predicted: str | None
-    bias_baseline: dict[str, Any] | None
+    bias_baseline: BiasReport | None
 
     def sample_rows(self, config: AnalysisConfig) -> int | None:
         """Rows to sample for the row-level steps: the larger of their budgets."""

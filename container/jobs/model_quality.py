@@ -39,6 +39,7 @@ from container.settings import AnalysisConfig
 from container.steps.estimate import calibration_document, estimated_metrics
 from container.steps.model_quality_columns import column, labelled
 from container.write.cloudwatch import Metric
+from container.write.message import Status
 from container.write.report import (
     NO_VIOLATIONS,
     Document,
@@ -73,7 +74,7 @@ def run_model_quality(contract: MonitorContract, config: AnalysisConfig, setting
         # Nothing to join with labels: a window of bad records only is still never green.
         note = skipped(data.problems.total)
         write_documents(contract, [Document(STATISTICS_FILE, {"version": 0.0, "dataset": {"item_count": 0}})])
-        quiet = "Completed: No predictions in the window; nothing was compared."
+        quiet = Status.COMPLETED.says("No predictions in the window; nothing was compared.")
         return finish(contract, [bad] if bad else [], bad_record_metrics(bad), note, quiet=quiet)
     findings, metrics, note = _monitor(contract, settings, frame, rng)
     note += skipped(data.problems.total)

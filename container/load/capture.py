@@ -30,8 +30,8 @@ from container.load.names import NameRules
 from container.load.payload import PayloadError, combine, select_rows
 from container.load.problems import ProblemLog
 from container.load.rows import parse_csv, parse_csv_lines, rows_to_table
+from container.load.spec import ReaderSettings
 from container.load.window import Place, TimeWindow
-from container.settings import AnalysisConfig
 
 
 class _Payload(msgspec.Struct):
@@ -84,7 +84,7 @@ class CaptureReader:
 
     parts: tuple[str, ...]
     names: tuple[str, ...] | None
-    config: AnalysisConfig
+    settings: ReaderSettings
     window: TimeWindow
     problems: ProblemLog
     block_bytes: int = 32 << 20
@@ -96,7 +96,7 @@ class CaptureReader:
     rows_in_kept_records: int = 0
 
     def read(self, path: Path) -> Iterator[pa.Table]:
-        limits = self.config.limits
+        limits = self.settings.limits
         for item in iter_line_blocks(path, self.block_bytes, limits.max_record_bytes):
             if isinstance(item, LongLine):
                 self.records_read += 1
@@ -124,7 +124,7 @@ class CaptureReader:
         lines = block.split(b"\n")
         numbered = [(first_line + i, line) for i, line in enumerate(lines) if line.strip()]
         self.records_read += len(numbered)
-        limit = self.config.limits.max_nesting_depth
+        limit = self.settings.limits.max_nesting_depth
         if most_brackets_per_line(block) <= limit:  # else some line may be too deep to hand to the decoder
             try:
                 decoded = _DECODER.decode_lines(block)
@@ -221,14 +221,14 @@ class CaptureReader:
         per_part = []
         for kind, part, text in texts:
             try:
-                per_part.append(select_rows(kind, text, self._paths(part), self.config.limits.max_nesting_depth))
+                per_part.append(select_rows(kind, text, self._paths(part), self.settings.limits.max_nesting_depth))
             except PayloadError as exc:
                 self.problems.add(f"records whose {part} {exc.kind}", where, exc.text)
                 return None
         if len({len(r) for r in per_part}) != 1:
             self.problems.add("records whose output and input hold different numbers of rows", where)
             return None
-        columns = self.config.columns
+        columns = self.settings.columns
         names = tuple(columns.output if part == "endpointOutput" else columns.input for _, part, _ in texts)
         rules = NameRules(self.strict_names, self.problems)
         try:
@@ -241,7 +241,7 @@ class CaptureReader:
             return None
 
     def _paths(self, part: str) -> tuple[str | None, str | None]:
-        p = self.config.payload
+        p = self.settings.payload
         if part == "endpointOutput":
             return p.output_records, p.output_record
         return p.input_records, p.input_record

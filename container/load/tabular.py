@@ -27,7 +27,7 @@ from container.load.parquet import ParquetReader
 from container.load.payload import PayloadError, select_rows
 from container.load.problems import ProblemLog
 from container.load.rows import parse_csv_lines, rows_to_table
-from container.settings import AnalysisConfig
+from container.load.spec import ReaderSettings
 
 __all__ = ["CsvReader", "JsonReader", "ParquetReader"]
 
@@ -135,7 +135,7 @@ def _unreadable(line: str | bytes) -> str | None:
 class JsonReader:
     lines: bool
     names: tuple[str, ...] | None
-    config: AnalysisConfig
+    settings: ReaderSettings
     problems: ProblemLog
     block_bytes: int = 32 << 20
     strict_names: bool = False
@@ -148,7 +148,7 @@ class JsonReader:
         if not self.lines:
             yield from self._read_document(path)
             return
-        limits = self.config.limits
+        limits = self.settings.limits
         rules = NameRules(self.strict_names, self.problems)
         for item in iter_line_blocks(path, self.block_bytes, limits.max_record_bytes):
             if isinstance(item, LongLine):
@@ -168,7 +168,7 @@ class JsonReader:
 
     def _decode(self, line: bytes, where: str, rows: list[Any], origins: list[str]) -> None:
         self.records_read += 1
-        limit = self.config.limits.max_nesting_depth
+        limit = self.settings.limits.max_nesting_depth
         try:
             value = decode(line, limit)
         except (msgspec.DecodeError, UnicodeDecodeError) as exc:
@@ -188,9 +188,9 @@ class JsonReader:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise CaptureFormatError(f"{path.name} is not UTF-8 text (byte {exc.start}); save it as UTF-8.") from None
-        p = self.config.payload
+        p = self.settings.payload
         try:
-            rows = select_rows("json", text, (p.input_records, p.input_record), self.config.limits.max_nesting_depth)
+            rows = select_rows("json", text, (p.input_records, p.input_record), self.settings.limits.max_nesting_depth)
         except PayloadError as exc:
             raise CaptureFormatError(_document_error(path, exc.kind)) from None
         self.records_read += len(rows)

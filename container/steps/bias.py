@@ -4,30 +4,31 @@ outputs (analysis.json, ``bias_drift_check`` violations, ``bias_metric_<NAME>`` 
 
 from __future__ import annotations
 
-import json
 import logging
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from analyzers.bias import drift as bias_drift
+from analyzers.bias.clarify_json import STAGE_KEYS, AnalysisDocument, EntryDocument, report_json, stage_report
 from analyzers.bias.ground_truth import join
 from analyzers.bias.indicators import BiasStageError, select
-from analyzers.bias.report import BiasSpec, stage_or_error
+from analyzers.bias.intervals import Bootstrap
+from analyzers.bias.report import BiasReport, BiasSpec, FacetEntry, StageReport, stage
 from analyzers.findings import CheckType, Finding
 from analyzers.types import InferredType
 from container.contract import BIAS_REPORT_FILE, MonitorContract
-from container.errors import ConfigError
+from container.documents import decode, parse_json
+from container.errors import BaselineError, ConfigError
 from container.load.ground_truth import Labels, read_labels
 from container.load.rows import KEY_COLUMN
 from container.settings import BiasConfig, ground_truth_source
 from container.sources import read_text
 from container.steps import StepResult
 from container.steps.bias_columns import LABEL, PREDICTED
-from container.steps.bias_facets import facet_finding, facet_problems
-from container.steps.bias_intervals import add_intervals
+from container.steps.bias_facets import FacetProblem, facet_finding, facet_problems
 from container.steps.sample_frame import window_frame
 from container.write.cloudwatch import Metric
 from container.write.report import Document
@@ -54,14 +55,23 @@ def check_columns(config: BiasConfig, columns: list[str], predicted: str | None)
             )
 
 
-def read_baseline_report(source: str) -> dict[str, Any]:
-    try:
-        report = json.loads(read_text("bias.baseline", source))
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"bias baseline {source!r} cannot be read as JSON ({exc.__class__.__name__}).") from None
-    if not isinstance(report, dict):
-        raise ConfigError(f"bias baseline {source!r} must be an analysis.json object.")
-    return report
+def read_baseline_report(source: str) -> BiasReport:
+    """The baseline's bias report (an ``analysis.json``, ours or Clarify's), decoded once and strictly:
+    a malformed file is a ``BaselineError`` naming it and the path inside it."""
+    name = f"bias baseline {source}"
+    data = parse_json(read_text("bias.baseline", source), source=name, error=BaselineError)
+    document = decode(data, AnalysisDocument, source=name, error=BaselineError)
+    stages = []
+    for key, doc in zip(STAGE_KEYS, (document.pre_training_bias_metrics, document.post_training_bias_metrics), strict=True):
+        if doc is None:
+            stages.append(None)
+            continue
+        facets = {
+            facet: decode(raw, list[EntryDocument], source=name, error=BaselineError, at=f"{key}.facets.{facet}")
+            for facet, raw in doc.facets.items()
+        }
+        stages.append(stage_report(doc, facets))
+    return BiasReport(stages[0], stages[1])
 
 
 def labelled_frame(frame: pd.DataFrame, labels: Labels | None, config: BiasConfig) -> tuple[pd.DataFrame, str]:
@@ -103,7 +113,7 @@ def monitor_bias(
     data: Ingested,
     types: dict[str, InferredType],
     predicted: str | None,
-    baseline: dict[str, Any] | None,
+    baseline: BiasReport | None,
 ) -> StepResult:
     """The monitoring step: the window's sampled records joined with their ground truth, then ``run_bias``."""
     source = ground_truth_source(contract, config)
@@ -141,20 +151,28 @@ def _prepared(frame: pd.DataFrame, config: BiasConfig, predicted: str | None) ->
     return data, features
 
 
-def run_bias(frame: pd.DataFrame, config: BiasConfig, predicted: str | None, baseline: dict[str, Any] | None) -> StepResult:
+def run_bias(frame: pd.DataFrame, config: BiasConfig, predicted: str | None, baseline: BiasReport | None) -> StepResult:
     data, features = _prepared(frame, config, predicted)
-    rng = np.random.default_rng(config.seed)
-    pre: dict[str, list[Any]] = {}
-    post: dict[str, list[Any]] = {}
-    intervals: dict[tuple[str, str, str], tuple[float, float]] = {}
     problems = {p.index: p for p in facet_problems(data, config, "labelled rows of the window")}
+    report = _report(data, config, features, problems)
+    findings = _violations(baseline, report) if baseline is not None else []
+    findings += [facet_finding(p) for p in problems.values()]
+    return StepResult(tuple(findings), tuple(_metrics(report)), (Document(BIAS_REPORT_FILE, report_json(report)),))
+
+
+def _report(data: pd.DataFrame, config: BiasConfig, features: tuple[str, ...], problems: dict[int, FacetProblem]) -> BiasReport:
+    """Both stages of every configured facet, intervals included; a facet with a problem gets one entry
+    saying why, in both stages. The bootstrap's random numbers are drawn in report order."""
+    bootstrap = Bootstrap(config.resamples, config.confidence, np.random.default_rng(config.seed)) if config.resamples else None
+    stages: tuple[dict[str, list[FacetEntry]], dict[str, list[FacetEntry]]] = ({}, {})
+    errors: tuple[list[str], list[str]] = ([], [])
     for index, facet in enumerate(config.facets):
         if index in problems:  # one line saying why, not a page of "Facet set is empty"
             problem = problems[index]
             log.warning("Bias: %s No bias metric is computed for it in this window.", problem.description)
-            entry = {"value_or_threshold": problem.value_text, "error": problem.description, "metrics": []}
-            pre.setdefault(facet.name, []).append(entry)
-            post.setdefault(facet.name, []).append(dict(entry))
+            entry = FacetEntry(problem.value_text, facet.values, (), problem.description)
+            for facets in stages:
+                facets.setdefault(facet.name, []).append(entry)
             continue
         spec = BiasSpec(
             label=LABEL,
@@ -165,31 +183,19 @@ def run_bias(frame: pd.DataFrame, config: BiasConfig, predicted: str | None, bas
             group=config.group_variable,
             features=features,
         )
-        for target, post_training in ((pre, False), (post, True)):
-            entries = stage_or_error(data, spec, post_training)
-            if isinstance(entries, dict):
-                target.setdefault("__error__", []).append(entries["report_error"])
+        for post_training, facets, stage_errors in zip((False, True), stages, errors, strict=True):
+            try:
+                entries = stage(data, spec, post_training, bootstrap)
+            except BiasStageError as exc:
+                stage_errors.append(f"ValueError: {exc}")
                 continue
-            for entry in entries:
-                add_intervals(data, spec, entry, post_training, config, rng, intervals)
-            target.setdefault(facet.name, []).extend(entries)
+            facets.setdefault(facet.name, []).extend(entries)
     label_text = _label_text(data, config)
-    report = {
-        "version": "1.0",
-        "pre_training_bias_metrics": _stage_doc(pre, config.label, label_text),
-        "post_training_bias_metrics": _stage_doc(post, config.label, label_text),
-    }
-    findings = _violations(baseline, report, intervals) if baseline is not None else []
-    findings += [facet_finding(p) for p in problems.values()]
-    return StepResult(tuple(findings), tuple(_metrics(report)), (Document(BIAS_REPORT_FILE, report),))
-
-
-def _stage_doc(facets: dict[str, list[Any]], label: str, label_text: str) -> dict[str, Any]:
-    errors = facets.pop("__error__", [])
-    doc: dict[str, Any] = {"label": label, "label_value_or_threshold": label_text, "facets": facets}
-    if errors:
-        doc["error"] = errors[0]
-    return doc
+    pre, post = (
+        StageReport(config.label, label_text, {k: tuple(v) for k, v in facets.items()}, next(iter(found), None))
+        for facets, found in zip(stages, errors, strict=True)
+    )
+    return BiasReport(pre, post)
 
 
 def _label_text(data: pd.DataFrame, config: BiasConfig) -> str:
@@ -199,9 +205,7 @@ def _label_text(data: pd.DataFrame, config: BiasConfig) -> str:
         return ""
 
 
-def _violations(
-    baseline: dict[str, Any], report: dict[str, Any], intervals: dict[tuple[str, str, str], tuple[float, float]]
-) -> list[Finding]:
+def _violations(baseline: BiasReport, report: BiasReport) -> list[Finding]:
     return [
         Finding(
             check_type=CheckType.BIAS_DRIFT,
@@ -212,29 +216,25 @@ def _violations(
             threshold=v.baseline,
             extra=(("facet", v.facet), ("facet_value", v.facet_value), ("metric_name", v.metric_name)),
         )
-        for v in bias_drift.compare(baseline, report, intervals)
+        for v in bias_drift.compare(baseline, report)
     ]
 
 
-def _metrics(report: dict[str, Any]) -> list[Metric]:
+def _metrics(report: BiasReport) -> list[Metric]:
     """``bias_metric_<NAME>`` with Clarify's dimensions; errors and nulls are not published."""
     out = []
-    for stage_key, stage_name in (("pre_training_bias_metrics", "Pre-training"), ("post_training_bias_metrics", "Post-Training")):
-        stage = report[stage_key]
-        for facet, entries in stage["facets"].items():
-            for entry in entries:
-                for metric in entry["metrics"]:
-                    value = bias_drift.number(metric.get("value"))
-                    if value is None:
-                        continue
-                    if math.isinf(value):
-                        value = math.copysign(CLOUDWATCH_INFINITY, value)
-                    dims = (
-                        ("BiasStage", stage_name),
-                        ("Label", stage["label"]),
-                        ("LabelValue", stage["label_value_or_threshold"]),
-                        ("Facet", facet),
-                        ("FacetValue", entry["value_or_threshold"]),
-                    )
-                    out.append(Metric(f"bias_metric_{metric['name']}", value=value, dimensions=dims))
+    for post_training, stage_report_, facet, entry, metric in report.metrics():
+        value = metric.number
+        if value is None:
+            continue
+        if math.isinf(value):
+            value = math.copysign(CLOUDWATCH_INFINITY, value)
+        dims = (
+            ("BiasStage", "Post-Training" if post_training else "Pre-training"),
+            ("Label", stage_report_.label),
+            ("LabelValue", stage_report_.label_text),
+            ("Facet", facet),
+            ("FacetValue", entry.text),
+        )
+        out.append(Metric(f"bias_metric_{metric.name}", value=value, dimensions=dims))
     return out

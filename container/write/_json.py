@@ -11,11 +11,20 @@ import math
 from typing import Any
 
 
+def not_finite_text(value: float) -> str:
+    """Jackson's spelling of a number that is not finite.
+
+    >>> not_finite_text(float("-inf")), not_finite_text(float("nan"))
+    ('-Infinity', 'NaN')
+    """
+    return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+
+
 def _clean(value: Any) -> Any:
     if hasattr(value, "dtype") and hasattr(value, "item"):  # numpy scalars, e.g. from Great Expectations
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+        return not_finite_text(value)
     if isinstance(value, dict):
         return {str(k): _clean(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

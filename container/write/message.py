@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import logging
+from enum import StrEnum
 from pathlib import Path
 
 from container.errors import OutputError
 from container.write.atomic import write_text
 
 MAX_BYTES = 1024
+
+
+class Status(StrEnum):
+    """How a job ended: the message's first word, which users' alerting matches on."""
+
+    COMPLETED = "Completed"
+    WITH_VIOLATIONS = "CompletedWithViolations"
+    CLIENT_ERROR = "ClientError"  # the input or the settings; exit 2
+    STOPPED = "Stopped"  # SIGTERM or SIGINT; exit 128 + the signal
+    INTERNAL_ERROR = "Internal error"  # our bug; exit 1
+
+    def says(self, text: str) -> str:
+        """
+        >>> Status.COMPLETED.says("Job completed successfully with no violations.")
+        'Completed: Job completed successfully with no violations.'
+        """
+        return f"{self.value}: {text}"
+
 
 log = logging.getLogger(__name__)
 

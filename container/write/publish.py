@@ -19,11 +19,12 @@ BATCH = 500  # PutMetricData takes up to 1,000 metrics and 1 MB per call; 500 st
 
 def put_metric_data(namespace: str, records: list[dict[str, Any]]) -> str | None:
     """Publish ``records``; return None on success or a one-line reason on failure."""
-    import boto3  # imported here: most runs never publish, and boto3 costs ~0.3 s to import
     import botocore.config
     import botocore.exceptions
 
-    client = boto3.client("cloudwatch", config=botocore.config.Config(retries={"mode": "standard"}))
+    from container.sources import aws_client
+
+    client = aws_client("cloudwatch", config=botocore.config.Config(retries={"mode": "standard"}))
     sent = 0
     try:
         for start in range(0, len(records), BATCH):

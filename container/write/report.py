@@ -22,6 +22,7 @@ from container.settings import AnalysisConfig
 from container.write._json import dumps
 from container.write.atomic import write_text
 from container.write.cloudwatch import Metric, publish_metrics
+from container.write.message import Status
 from container.write.statistics import statistics_document
 from container.write.upload import upload_reports
 from container.write.violations import violations_document
@@ -29,7 +30,7 @@ from container.write.violations import violations_document
 if TYPE_CHECKING:
     from container.ingest import Ingested
 
-NO_VIOLATIONS = "Completed: Job completed successfully with no violations."
+NO_VIOLATIONS = Status.COMPLETED.says("Job completed successfully with no violations.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,7 @@ def finish(
     count = len(document["violations"])
     note += publish_metrics(contract, [*metrics, Metric("constraint_violations", value=float(count))])
     if count:
-        return Outcome(f"CompletedWithViolations: Job completed successfully with {count} violations." + note, count)
+        return Outcome(Status.WITH_VIOLATIONS.says(f"Job completed successfully with {count} violations.") + note, count)
     return Outcome(quiet + note)
 
 
@@ -78,10 +79,16 @@ def nothing_to_compare(contract: MonitorContract, config: AnalysisConfig, data: 
     write_documents(contract, [Document(STATISTICS_FILE, statistics_document(0, []))])
     note = skipped(data.problems.total)
     if contract.is_baseline_job:
-        return Outcome(f"Completed: {what} Nothing was compared.{note}")
+        return Outcome(Status.COMPLETED.says(f"{what} Nothing was compared.{note}"))
     if bad is not None and bad.violated:
         note += f" {what} Nothing else was compared."
-    return finish(contract, [bad] if bad else [], bad_record_metrics(bad), note, quiet=f"Completed: {what} Nothing was compared.")
+    return finish(
+        contract,
+        [bad] if bad else [],
+        bad_record_metrics(bad),
+        note,
+        quiet=Status.COMPLETED.says(f"{what} Nothing was compared."),
+    )
 
 
 def nothing_usable(contract: MonitorContract, data: Ingested, bad: Finding | None, others: list[Finding]) -> Outcome:
@@ -123,13 +130,13 @@ def refuse_bad_baseline(finding: Finding | None) -> None:
 
 
 def upload(contract: MonitorContract, outcome: Outcome) -> Outcome:
-    """Also upload the outputs to ``report_s3_uri`` when set; a failure is added to the message."""
+    """Also upload the outputs to ``report_s3_uri`` when set (a failure is a ClientError with the fix)."""
     if contract.report_s3_uri is None:
         return outcome
     when = contract.end_time or datetime.now(UTC)
     files = sorted(p for p in contract.output_path.glob("*.json") if p.is_file())
-    failure = upload_reports(contract.report_s3_uri, when, files)
-    return outcome if failure is None else Outcome(outcome.message + " " + failure, outcome.violations)
+    upload_reports(contract.report_s3_uri, when, files)
+    return outcome
 
 
 def skipped(count: int) -> str:

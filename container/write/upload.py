@@ -7,6 +7,7 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
+from container.errors import ConfigError
 from container.sources import S3Uri, s3_client
 
 log = logging.getLogger(__name__)
@@ -23,8 +24,9 @@ def report_prefix(uri: str, when: datetime) -> tuple[str, str]:
     return where.bucket, f"{S3Uri(where.bucket, where.key.rstrip('/')).folder}{when:%Y/%m/%d/%H}/"
 
 
-def upload_reports(uri: str, when: datetime, files: list[Path]) -> str | None:
-    """Upload ``files``; None on success, else a one-line reason (the local files stay)."""
+def upload_reports(uri: str, when: datetime, files: list[Path]) -> None:
+    """Upload ``files``; a failure is a ``ConfigError`` naming the place and the fix (the local files stay)."""
+    import boto3.exceptions
     import botocore.exceptions
 
     bucket, prefix = report_prefix(uri, when)
@@ -32,9 +34,16 @@ def upload_reports(uri: str, when: datetime, files: list[Path]) -> str | None:
     try:
         for path in files:
             s3.upload_file(str(path), bucket, prefix + path.name)
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, OSError) as exc:
-        reason = f"reports were not uploaded to s3://{bucket}/{prefix}: {str(exc)[:160]}"
-        log.error("%s", reason)
-        return reason
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, boto3.exceptions.S3UploadFailedError) as exc:
+        raise ConfigError(
+            f"report_s3_uri={uri!r}: the reports were not uploaded to s3://{bucket}/{prefix} ({_reason(exc)}); "
+            "check that the bucket exists and that the job's role may s3:PutObject under that prefix."
+        ) from None
     log.info("uploaded %d report file(s) to s3://%s/%s", len(files), bucket, prefix)
-    return None
+
+
+def _reason(exc: Exception) -> str:
+    """The service's own words (boto3's upload error puts the local path first, which says nothing)."""
+    text = str(exc)
+    start = text.find("An error occurred")
+    return (text[start:] if start >= 0 else text)[:200]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
 import pytest
 
 from analyzers.bias.bootstrap import normal_interval
-from analyzers.bias.drift import compare, number, violates
+from analyzers.bias.drift import compare, violates
 from analyzers.bias.ground_truth import join
+from analyzers.bias.report import BiasReport, FacetEntry, MetricValue, StageReport
+from container.steps.bias import read_baseline_report
 from tests.conftest import AWS
 
 
@@ -35,25 +38,46 @@ def test_disparate_impact_is_measured_from_parity():
     assert violates("DI", 0.75, 0.8, None)
 
 
+def _with_metric(report: BiasReport, name: str, **changes) -> BiasReport:
+    """``report`` with the post-training metric ``name`` of its first facet value changed."""
+    assert report.post is not None
+    facet, (entry, *rest) = next(iter(report.post.facets.items()))
+    metrics = tuple(dataclasses.replace(m, **changes) if m.name == name else m for m in entry.metrics)
+    facets = {**report.post.facets, facet: (dataclasses.replace(entry, metrics=metrics), *rest)}
+    return dataclasses.replace(report, post=dataclasses.replace(report.post, facets=facets))
+
+
+def _metric(report: BiasReport, name: str) -> MetricValue:
+    return next(m for post, _, _, _, m in report.metrics() if post and m.name == name)
+
+
 def test_compare_with_the_real_violations_fixture_shape():
-    baseline = json.loads((AWS / "bias_baseline_analysis_constraints.json").read_text())
-    current = json.loads(json.dumps(baseline))
-    entry = current["post_training_bias_metrics"]["facets"]
-    facet = next(iter(entry))
-    metrics = entry[facet][0]["metrics"]
-    dppl = next(m for m in metrics if m["name"] == "DPPL")
-    base_value = number(dppl["value"])
-    dppl["value"] = -(abs(base_value) + 0.1)
-    found = compare(baseline, current, {})
+    baseline = read_baseline_report(str(AWS / "bias_baseline_analysis_constraints.json"))
+    base_value = _metric(baseline, "DPPL").number
+    assert base_value is not None
+    current = _with_metric(baseline, "DPPL", value=-(abs(base_value) + 0.1))
+    found = compare(baseline, current)
+    facet = next(iter(baseline.post.facets))
     assert [(v.facet, v.metric_name) for v in found] == [(facet, "DPPL")]
     assert (
         found[0].description
         == f"Metric value {-(abs(base_value) + 0.1)!r} doesn't meet the baseline constraint requirement {base_value!r}"
     )
+    # the current metric's interval decides: one that reaches the allowed range is no violation
+    reaching = _with_metric(current, "DPPL", interval=(-(abs(base_value) + 0.2), 0.0))
+    assert compare(baseline, reaching) == []
 
 
-def test_null_and_infinite_values():
-    assert number(None) is None and number("Infinity") == float("inf") and number(0) == 0.0
+def test_errors_and_nulls_are_skipped_on_either_side():
+    def report(value, error=None):
+        metric = MetricValue("DPPL", "Difference in Positive Proportions in Predicted Labels (DPPL)", value, error)
+        stage = StageReport("y", "1", {"sex": (FacetEntry("F", ("F",), (metric,)),)})
+        return BiasReport(StageReport("y", "1", {}), stage)
+
+    assert [v.metric_name for v in compare(report(0.1), report(0.5))] == ["DPPL"]
+    assert compare(report(None, "Facet set is empty"), report(0.5)) == []
+    assert compare(report(0.1), report(None, "Facet set is empty")) == []
+    assert compare(report(0.1), report(float("nan"))) == []
 
 
 def test_bootstrap_interval_covers_the_truth_about_95_percent():
@@ -78,7 +102,7 @@ def test_every_real_violation_satisfies_the_rule():
     assert len(violations) == 8
     for v in violations:
         current, baseline = (
-            number(float(x))
+            float(x)
             for x in v["description"].replace("Metric value ", "").split(" doesn't meet the baseline constraint requirement ")
         )
         assert violates(v["metric_name"], current, baseline, None), v
@@ -87,16 +111,13 @@ def test_every_real_violation_satisfies_the_rule():
 def test_infinite_bias_metrics_are_published_as_clarify_does():
     from container.steps.bias import CLOUDWATCH_INFINITY, _metrics
 
-    entry = {
-        "value_or_threshold": "F",
-        "metrics": [
-            {"name": "DI", "value": "Infinity"},
-            {"name": "TE", "value": "-Infinity"},
-            {"name": "CDDPL", "value": None, "error": "x"},
-        ],
-    }
-    stage = {"label": "y", "label_value_or_threshold": "1", "facets": {"sex": [entry]}}
-    report = {"pre_training_bias_metrics": {**stage, "facets": {}}, "post_training_bias_metrics": stage}
+    metrics = (
+        MetricValue("DI", "Disparate Impact (DI)", float("inf")),
+        MetricValue("TE", "Treatment Equality (TE)", float("-inf")),
+        MetricValue("CDDPL", "Conditional Demographic Disparity in Predicted Labels (CDDPL)", None, "x"),
+    )
+    stage = StageReport("y", "1", {"sex": (FacetEntry("F", ("F",), metrics),)})
+    report = BiasReport(StageReport("y", "1", {}), stage)
     assert [(m.name, m.value) for m in _metrics(report)] == [
         ("bias_metric_DI", CLOUDWATCH_INFINITY),
         ("bias_metric_TE", -CLOUDWATCH_INFINITY),

@@ -7,6 +7,7 @@ import pytest
 
 from container.load.capture import CaptureReader
 from container.load.problems import ProblemLog
+from container.load.spec import ReaderSettings
 from container.load.window import TimeWindow
 from container.settings import AnalysisConfig, PayloadConfig, parse
 from tests.conftest import capture_line
@@ -22,7 +23,11 @@ def read(tmp_path, lines, names=None, parts=BOTH, config=None, window=None, raw=
         path.write_text("\n".join(lines) + "\n")
     problems = ProblemLog()
     reader = CaptureReader(
-        parts=parts, names=names, config=config or AnalysisConfig(), window=window or TimeWindow(), problems=problems
+        parts=parts,
+        names=names,
+        settings=ReaderSettings.of(config or AnalysisConfig()),
+        window=window or TimeWindow(),
+        problems=problems,
     )
     tables = list(reader.read(path))
     table = pa.concat_tables(tables, promote_options="default") if tables else None
@@ -191,7 +196,12 @@ def test_records_carry_their_ground_truth_key(tmp_path, clean):
     path.write_text("\n".join(lines) + "\n")
     problems = ProblemLog()
     reader = CaptureReader(
-        parts=BOTH, names=("s", "n", "c"), config=AnalysisConfig(), window=TimeWindow(), problems=problems, with_keys=True
+        parts=BOTH,
+        names=("s", "n", "c"),
+        settings=ReaderSettings.of(AnalysisConfig()),
+        window=TimeWindow(),
+        problems=problems,
+        with_keys=True,
     )
     table = pa.concat_tables(list(reader.read(path)))
     assert table.column_names == [KEY_COLUMN, "s", "n", "c"]
@@ -216,7 +226,9 @@ def test_merged_records_join_row_by_row(tmp_path, aws):
         source="t",
     )
     problems = ProblemLog()
-    reader = CaptureReader(parts=BOTH, names=None, config=config, window=TimeWindow(), problems=problems, with_keys=True)
+    reader = CaptureReader(
+        parts=BOTH, names=None, settings=ReaderSettings.of(config), window=TimeWindow(), problems=problems, with_keys=True
+    )
     table = pa.concat_tables(list(reader.read(path)))
     labels = read_labels(str(tmp_path), None, None, 0, problems)
     assert problems.total == 0
@@ -236,7 +248,12 @@ def test_join_keys_with_line_breaks_and_quotes_stay_with_their_row(tmp_path):
     path.write_text("\n".join(lines) + "\n")
     problems = ProblemLog()
     reader = CaptureReader(
-        parts=BOTH, names=("s", "n", "c"), config=AnalysisConfig(), window=TimeWindow(), problems=problems, with_keys=True
+        parts=BOTH,
+        names=("s", "n", "c"),
+        settings=ReaderSettings.of(AnalysisConfig()),
+        window=TimeWindow(),
+        problems=problems,
+        with_keys=True,
     )
     table = pa.concat_tables(list(reader.read(path)))
     assert sorted(zip(table.column(KEY_COLUMN).to_pylist(), table.column("n").to_pylist(), strict=True)) == sorted(

@@ -17,6 +17,7 @@ from container.contract import from_env
 from container.ingest import Ingested, ingest
 from container.load.capture import CaptureReader
 from container.load.problems import ProblemLog
+from container.load.spec import ReaderSettings
 from container.load.window import TimeWindow
 from container.settings import AnalysisConfig
 from tests.conftest import capture_line
@@ -115,7 +116,9 @@ def _read(tmp_path, records, names=NAMES, parts=("endpointOutput", "endpointInpu
     two tables), and the reader with its counts."""
     path = tmp_path / "capture.jsonl"
     path.write_text(lines(records))
-    reader = CaptureReader(parts=parts, names=names, config=AnalysisConfig(), window=TimeWindow(), problems=ProblemLog())
+    reader = CaptureReader(
+        parts=parts, names=names, settings=ReaderSettings.of(AnalysisConfig()), window=TimeWindow(), problems=ProblemLog()
+    )
     tables = list(reader.read(path))
     table = pa.concat_tables(tables, promote_options="default").to_pydict() if tables else {}
     return sorted(zip(*table.values(), strict=True), key=repr), reader

@@ -6,6 +6,7 @@ import pytest
 
 from container.errors import CaptureFormatError
 from container.load.problems import ProblemLog
+from container.load.spec import ReaderSettings
 from container.load.tabular import CsvReader, JsonReader, ParquetReader
 from container.settings import AnalysisConfig, parse
 
@@ -38,7 +39,7 @@ def test_json_lines(tmp_path):
     path = tmp_path / "data.jsonl"
     path.write_text('{"a": 1, "b": "x"}\n{"a": 2.5}\nnot json\n{"b": "y", "c": true}\n')
     problems = ProblemLog()
-    table = _all(JsonReader(lines=True, names=None, config=AnalysisConfig(), problems=problems), path)
+    table = _all(JsonReader(lines=True, names=None, settings=ReaderSettings.of(AnalysisConfig()), problems=problems), path)
     assert table.to_pydict() == {"a": ["1", "2.5", None], "b": ["x", None, "y"], "c": [None, None, "true"]}
     assert problems.total == 1
 
@@ -47,7 +48,7 @@ def test_json_document_with_records_path(tmp_path):
     path = tmp_path / "data.json"
     path.write_text(json.dumps({"instances": [[1, 2], [3, 4]]}))
     config = parse({"payload": {"input_records": "instances"}}, source="t")
-    table = _all(JsonReader(lines=False, names=("a", "b"), config=config, problems=ProblemLog()), path)
+    table = _all(JsonReader(lines=False, names=("a", "b"), settings=ReaderSettings.of(config), problems=ProblemLog()), path)
     assert table.to_pydict() == {"a": ["1", "3"], "b": ["2", "4"]}
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-import container.ingest as ingest_module
 import container.load.discover as discover_module
+import container.load.tasks as ingest_module
 from analyzers.types import InferredType
 from container.contract import from_env
 from container.ingest import Ingested, ingest

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import moto_client
-from tests.e2e.jobs import monitor
+from tests.e2e.jobs import message, monitor
 from tests.scripts.test_fleet import fleet_cli
 
 
@@ -23,3 +23,24 @@ def test_runs_lists_the_reports_a_scheduled_job_uploaded(sample, baseline, tmp_p
     runs = fleet_cli(tmp_path, aws_env, "runs", "churn-endpoint")
     assert runs.returncode == 0, runs.stderr
     assert runs.stdout.split() == ["2024/01/19/20", "CompletedWithViolations", "3"]
+
+
+def test_a_failed_upload_is_a_client_error_that_says_the_fix(sample, baseline, tmp_path, aws_env):
+    env = {**aws_env, "report_s3_uri": "s3://no-such-bucket/reports", "start_time": "", "analysis_window": "PT1H"}
+    result = monitor(tmp_path, sample, baseline, **env)
+    assert result.returncode == 2, result.stdout
+    text = message(tmp_path)
+    assert text.startswith("ClientError: report_s3_uri='s3://no-such-bucket/reports': the reports were not uploaded to ")
+    assert "NoSuchBucket" in text and "may s3:PutObject under that prefix" in text
+    assert (tmp_path / "processing" / "output" / "constraint_violations.json").exists()  # the local reports stay
+
+
+def test_no_region_is_a_client_error_that_says_the_fix(sample, baseline, tmp_path, aws_env):
+    env = {k: v for k, v in aws_env.items() if k != "AWS_DEFAULT_REGION"}
+    env |= {"cloudwatch_namespace": "Monitor", "publish_cloudwatch_metrics": "Enabled", "AWS_CONFIG_FILE": "/dev/null"}
+    result = monitor(tmp_path, sample, baseline, **env)
+    assert result.returncode == 2, result.stdout
+    assert message(tmp_path) == (
+        "ClientError: no AWS region is configured for cloudwatch: set AWS_REGION (or AWS_DEFAULT_REGION) in the job's "
+        "environment, e.g. AWS_REGION=us-east-1 (the fleet tool sets it)."
+    )

@@ -23,9 +23,9 @@ from container.contract import MonitorContract
 from container.load.discover import discover_sized
 from container.load.ingested import Ingested
 from container.load.s3_window import fetch
+from container.load.sample import RowSample
 from container.load.spec import ReadSpec, read_spec
 from container.load.tasks import Task, read_task, tasks
-from container.sample import RowSample
 from container.settings import AnalysisConfig
 
 __all__ = ["Ingested", "ingest", "ingest_spec"]

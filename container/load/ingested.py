@@ -9,7 +9,7 @@ import pyarrow as pa
 from analyzers.profile import FeatureProfile, profile_column
 from container.load.columns import normalise
 from container.load.problems import ProblemLog
-from container.sample import RowSample
+from container.load.sample import RowSample
 
 
 @dataclass(slots=True)

@@ -27,9 +27,9 @@ from container.load.columns import normalise
 from container.load.ingested import Ingested
 from container.load.problems import ProblemLog
 from container.load.rows import KEY_COLUMN
+from container.load.sample import RowSample, row_keys
 from container.load.spec import ReadSpec
 from container.load.tabular import CsvReader, JsonReader, ParquetReader
-from container.sample import RowSample, row_keys
 
 # Files go to workers in tasks of consecutive files of about this many bytes (or this many files).
 TASK_BYTES = 4 << 20

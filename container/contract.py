@@ -20,7 +20,7 @@ from container.sagemaker_config import is_leader, job_config_environment
 
 __all__ = ["DATASET_FORMAT", "DatasetFormat", "FormatKind", "MonitorContract", "Paths", "from_env", "parse_dataset_format"]
 
-# Environment variables set by SageMaker (CONTRACT §1.1) and the ones we add.
+# Environment variables set by SageMaker (docs/contract.md #environment) and the ones we add.
 BASE_DIR = "SAGEMAKER_BASE_DIR"
 DATASET_SOURCE = "dataset_source"
 OUTPUT_PATH = "output_path"

@@ -1,4 +1,4 @@
-"""``dataset_format``: the JSON in the environment that says how to read the dataset (CONTRACT §1.1).
+"""``dataset_format``: the JSON in the environment that says how to read the dataset (docs/contract.md #environment).
 
 The BYOC docs, the SDK and the API spell it differently, and every spelling is read:
 
@@ -40,7 +40,7 @@ class DatasetFormat:
     kind: FormatKind
     header: bool = False  # csv
     json_lines: bool = True  # json
-    capture_parts: tuple[str, ...] = ("endpointOutput", "endpointInput")  # model output first (CONTRACT §5.4)
+    capture_parts: tuple[str, ...] = ("endpointOutput", "endpointInput")  # model output first (docs/contract.md #column-order)
     output_columns_position: str = "START"  # csv, from the SDK: where the model's outputs sit; read, not yet used
 
 

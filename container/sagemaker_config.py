@@ -1,4 +1,4 @@
-"""The two files SageMaker mounts under ``<base>/config`` (CONTRACT §1.2), decoded strictly.
+"""The two files SageMaker mounts under ``<base>/config`` (docs/contract.md #paths), decoded strictly.
 
 ``processingjobconfig.json`` mirrors the environment (``Environment``); ``resourceconfig.json`` names the
 hosts of a multi-instance job. Both are SageMaker's, so a wrong shape means a broken mount or a
@@ -24,7 +24,7 @@ class _JobConfig(msgspec.Struct, frozen=True):
 
 
 class _ResourceConfig(msgspec.Struct, frozen=True):
-    """``resourceconfig.json``: the documented keys; training jobs add more (SCALE-OUT §1), not read."""
+    """``resourceconfig.json``: the documented keys; training jobs add more, not read."""
 
     current_host: NonEmpty
     hosts: Annotated[list[NonEmpty], msgspec.Meta(min_length=1)]

@@ -1,7 +1,7 @@
 """Benchmark reading a window held in thousands of tiny capture files against the same records in one file.
 
 Endpoint capture writes a file per instance and flush interval, so a long window with little traffic is
-thousands of files of a few records each (issue 13: 2,600 hourly files of ~8 records). This script writes
+thousands of files of a few records each (2,600 hourly files of ~8 records, say). This script writes
 the same N records (20 features, CSV encoding, one record a minute... spread over ``--files`` hours) twice:
 
 - ``one``: one capture file;

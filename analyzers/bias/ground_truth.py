@@ -1,4 +1,4 @@
-"""Joining captured predictions with ground truth that arrived later (CONTRACT §5.3).
+"""Joining captured predictions with ground truth that arrived later (docs/contract.md #ground-truth).
 
 A ground-truth record's ``eventMetadata.eventId`` matches the capture's ``inferenceId`` when the caller
 gave one, else the capture's ``eventId``. When a label was uploaded twice the later one wins (a

@@ -1,6 +1,6 @@
 """Isotonic calibration of a binary classifier's scores, fitted on the labelled baseline.
 
-A score is rarely the chance of a positive (the scores of the credit model behind issue 13 were
+A score is rarely the chance of a positive (one credit model's scores were
 under-confident in the middle: mean score 0.75 where 85% were positive), and a label-free estimate built
 on raw scores inherits that bias. The baseline's labels fix it: the monotone step function that best
 fits them (pool adjacent violators, ``scipy.optimize.isotonic_regression``, as NannyML's CBPE does with

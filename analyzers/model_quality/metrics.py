@@ -1,4 +1,4 @@
-"""AWS's model-quality metrics (CONTRACT §6.1) as pure functions over label arrays.
+"""AWS's model-quality metrics (docs/contract.md #model-quality) as pure functions over label arrays.
 
 Binary: the confusion matrix as ``{actual: {predicted: count}}``, rates, F-scores, ROC and
 precision-recall curves, AUC, and the same scores for the *best constant classifier*, which AWS takes

@@ -1,4 +1,4 @@
-"""Model-quality statistics, suggested constraints and violations in AWS's formats (CONTRACT §6.1)."""
+"""Model-quality statistics, suggested constraints and violations in AWS's formats (docs/contract.md #model-quality)."""
 
 from __future__ import annotations
 

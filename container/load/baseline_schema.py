@@ -1,4 +1,4 @@
-"""The typed shape of baseline ``statistics.json`` and ``constraints.json`` (CONTRACT §2.2, §2.3).
+"""The typed shape of baseline ``statistics.json`` and ``constraints.json`` (docs/contract.md #statistics, #constraints).
 
 Every key the reader uses is declared here with its type, so a wrong type anywhere is refused by
 ``container.documents.decode`` with the file, the path, the value and what is expected. Keys we do not

@@ -1,7 +1,7 @@
 """Reading SageMaker endpoint data capture (``sagemakerCaptureJson``) in bounded blocks.
 
-Each line is one captured invocation (CONTRACT §5.1). Payloads come as CSV, JSON or BASE64 text
-and may hold several rows; model output columns come first, then the inputs (CONTRACT §5.4).
+Each line is one captured invocation (docs/contract.md #endpoint-data-capture). Payloads come as CSV, JSON or BASE64 text
+and may hold several rows; model output columns come first, then the inputs (docs/contract.md #column-order).
 Clean blocks take the vectorised path (``capture_fast``); the others are read record by record:
 lines are decoded with msgspec into structs holding only the fields we use, each record is placed
 in the window, and its payloads become rows. CSV payloads that end outside quotes are joined and

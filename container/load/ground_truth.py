@@ -1,4 +1,4 @@
-"""Reading ground-truth labels (CONTRACT §5.3): JSON lines with ``groundTruthData`` and
+"""Reading ground-truth labels (docs/contract.md #ground-truth): JSON lines with ``groundTruthData`` and
 ``eventMetadata.eventId``, from a local folder or an ``s3://`` prefix laid out by hour
 (``<prefix>/yyyy/mm/dd/hh/...``). From S3 only the hour folders the window needs are listed: the
 window's hours plus ``label_delay_hours`` after it, since labels arrive later than predictions.

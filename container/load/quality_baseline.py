@@ -1,4 +1,4 @@
-"""Reading a model-quality baseline (CONTRACT §6.1) strictly: the ``<problem>_constraints`` thresholds, and
+"""Reading a model-quality baseline (docs/contract.md #model-quality) strictly: the ``<problem>_constraints`` thresholds, and
 from ``statistics.json`` the record count, each metric's ``standard_deviation`` (AWS's and ours) and the
 score calibration our own baseline job adds.
 

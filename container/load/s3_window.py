@@ -1,12 +1,13 @@
 """Reading a window straight from S3 when ``dataset_source`` is an ``s3://`` prefix (runs without
 Model Monitor, which would otherwise download the capture for us).
 
-Endpoint capture is laid out ``<prefix>/<endpoint>/<variant>/yyyy/mm/dd/hh/*.jsonl`` (CONTRACT §5.1):
-only the hour folders the window covers are listed and fetched, below however many name levels the
-prefix leaves. Without a window, or when no hour folders exist (batch data), everything under the
-prefix is fetched. Batch-transform capture stores *manifests* under its hour folders
-(``[{"prefix": "s3://..."}, "file.out", ...]``, CONTRACT §5.2): the files they list are fetched in their
-place. Files go to a private temporary folder that the caller removes.
+Endpoint capture is laid out ``<prefix>/<endpoint>/<variant>/yyyy/mm/dd/hh/*.jsonl``
+(docs/contract.md #endpoint-data-capture): only the hour folders the window covers are listed and
+fetched, below however many name levels the prefix leaves. Without a window, or when no hour folders
+exist (batch data), everything under the prefix is fetched. Batch-transform capture stores *manifests*
+under its hour folders (``[{"prefix": "s3://..."}, "file.out", ...]``, docs/contract.md
+#batch-transform-capture): the files they list are fetched in their place. Files go to a private
+temporary folder that the caller removes.
 """
 
 from __future__ import annotations

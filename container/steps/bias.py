@@ -36,7 +36,7 @@ from container.write.report import Document
 if TYPE_CHECKING:
     from container.ingest import Ingested
 
-CLOUDWATCH_INFINITY = 2.348543e108  # how Clarify's monitor publishes +-infinity (CONTRACT §3)
+CLOUDWATCH_INFINITY = 2.348543e108  # how Clarify's monitor publishes +-infinity (docs/contract.md #cloudwatch-metrics)
 
 log = logging.getLogger(__name__)
 

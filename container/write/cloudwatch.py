@@ -1,4 +1,4 @@
-"""CloudWatch metric records (CONTRACT §3): the JSON-lines file SageMaker publishes for us, and the
+"""CloudWatch metric records (docs/contract.md #cloudwatch-metrics): the JSON-lines file SageMaker publishes for us, and the
 same records for ``PutMetricData`` when we publish ourselves.
 
 Names follow AWS's analyzer so existing alarms keep working: ``feature_data_<f>`` (StatisticValues),

@@ -1,4 +1,4 @@
-"""``constraints.json`` in the schema AWS's analyzer writes (CONTRACT §2.3)."""
+"""``constraints.json`` in the schema AWS's analyzer writes (docs/contract.md #constraints)."""
 
 from __future__ import annotations
 

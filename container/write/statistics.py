@@ -1,4 +1,4 @@
-"""``statistics.json`` in the schema AWS's analyzer writes (CONTRACT §2.2)."""
+"""``statistics.json`` in the schema AWS's analyzer writes (docs/contract.md #statistics)."""
 
 from __future__ import annotations
 

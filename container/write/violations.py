@@ -1,4 +1,4 @@
-"""``constraint_violations.json`` (CONTRACT §2.4): violated findings only, in a stable order.
+"""``constraint_violations.json`` (docs/contract.md #violations): violated findings only, in a stable order.
 
 Every violation has a non-empty ``feature_name``: AWS documents it on each one, and its visualisation
 groups violations by it. A finding about no single column (a table-level expectation) is the dataset's.

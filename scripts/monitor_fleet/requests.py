@@ -103,7 +103,7 @@ def scheduler_schedule(fleet: Fleet, endpoint: Endpoint) -> dict[str, Any]:
 
 
 def monitoring_schedule(fleet: Fleet, endpoint: Endpoint) -> dict[str, Any]:
-    """CreateMonitoringSchedule / UpdateMonitoringSchedule (CONTRACT §7.2)."""
+    """CreateMonitoringSchedule / UpdateMonitoringSchedule (docs/contract.md #scheduling-the-image)."""
     return {
         "MonitoringScheduleName": schedule_name(endpoint),
         "MonitoringScheduleConfig": {

@@ -1,6 +1,8 @@
 # SageMaker Model Monitor bring-your-own-container image.
-#   docker build -t sagemaker-monitor .                      (public base, needs a registry)
-#   docker build --build-arg BASE_IMAGE=local/python-base:bookworm -t sagemaker-monitor .   (offline)
+#   make image                                          (scripts/build_image.sh: downloads build/wheels on the host for
+#                                                        linux/amd64, then docker build --platform linux/amd64 ...)
+#   BASE_IMAGE=local/python-base:bookworm make image    (offline base, see scripts/test_image.sh)
+# A bare `docker build .` fails at COPY build/wheels/: the wheels are downloaded by scripts/build_image.sh.
 # No "# syntax=" line and no BuildKit-only features: the legacy builder must be able to build it.
 ARG BASE_IMAGE=public.ecr.aws/docker/library/python:3.11-slim-bookworm
 

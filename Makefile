@@ -1,12 +1,13 @@
 # Quick start:  make demo   (end to end on the bundled sample data)
 #               make test   (the whole suite, including building and running the Docker image)
+#               make image  (the linux/amd64 image, sagemaker-monitor:<version>-<commit> and :latest)
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 SAMPLE := sample-data
 OUT := demo-output
 
-.PHONY: demo test unit image lint bench clean
+.PHONY: demo test unit image image-test push lint bench clean
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock
 	python3 -m venv $(VENV)
@@ -25,10 +26,19 @@ lint: $(VENV)/.installed
 unit: $(VENV)/.installed
 	$(PY) -m pytest
 
+# Needs a Docker engine. BASE_IMAGE=... overrides the Dockerfile's base; ALLOW_DIRTY=1 builds a changed work tree.
 image: $(VENV)/.installed
+	PYTHON=$(PY) scripts/build_image.sh
+
+# Builds the image (as `make image` does, starting an engine if none answers) and runs it on the sample data.
+image-test: $(VENV)/.installed
 	PYTHON=$(PY) scripts/test_image.sh
 
-test: lint unit image
+# make push REPOSITORY=sagemaker-monitor [REGION=eu-west-1]: prints the digest-pinned image_uri.
+push: $(VENV)/.installed
+	$(PY) scripts/push_ecr.py --repository $(or $(REPOSITORY),sagemaker-monitor) $(if $(REGION),--region $(REGION))
+
+test: lint unit image-test
 
 bench: $(VENV)/.installed
 	$(PY) scripts/bench_ingest.py

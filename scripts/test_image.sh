@@ -6,13 +6,13 @@
 # Works with any Docker engine that answers. If none does (these machines reach package registries but
 # no container registry), it starts Debian's dockerd in a private network namespace, builds a local
 # Python base image from Debian packages (mmdebstrap) and builds offline from wheels downloaded on the
-# host, as ../shared/reference/DOCKER-OFFLINE.md describes. The engine it started is always stopped.
+# host. The engine it started is always stopped.
+# The image itself is built by scripts/build_image.sh, the same script `make image` runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 PY=${PYTHON:-python3}
 W=${DOCKER_WORK:-/tmp/monitor-docker}
-IMAGE=${MONITOR_IMAGE:-sagemaker-monitor:dev}
 BASE=${BASE_IMAGE:-local/python-base:bookworm}
 mkdir -p "$W"
 t0=$(date +%s)
@@ -76,22 +76,19 @@ if ! docker image inspect "$BASE" >/dev/null 2>&1; then
   rm -f "$W/base.tar"
 fi
 
-# 3. Wheels for the lock file, downloaded on the host: the build itself never reaches an index.
-mkdir -p build/wheels
-"$PY" -m pip download -q --no-cache-dir --only-binary=:all: --python-version 3.11 --implementation cp --abi cp311 \
-  --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 --platform manylinux_2_28_x86_64 \
-  -d build/wheels -r requirements.lock
-say "wheels ready ($(ls build/wheels | wc -l) files)"
-
-# 4. Lint and build.
+# 3. Lint, then build exactly as `make image` does (scripts/build_image.sh: wheels for linux/amd64 downloaded
+#    on the host, docker build --platform linux/amd64). A test build, so a changed work tree is fine (-dirty tag).
 "$(dirname "$PY")/hadolint" Dockerfile
 say "hadolint: clean"
-export MONITOR_IMAGE=$IMAGE BASE_IMAGE=$BASE
-docker-compose build -q
+IMAGE=$(PYTHON=$PY BASE_IMAGE=$BASE ALLOW_DIRTY=1 scripts/build_image.sh 2>"$W/build.log") \
+  || { tail -40 "$W/build.log"; echo "scripts/build_image.sh failed"; exit 1; }
 size=$(docker image inspect -f '{{.Size}}' "$IMAGE")
-say "built $IMAGE: $((size / 1000000)) MB"
+platform=$(docker image inspect -f '{{.Os}}/{{.Architecture}}' "$IMAGE")
+[ "$platform" = linux/amd64 ] || { echo "built $IMAGE for $platform, expected linux/amd64"; exit 1; }
+say "built $IMAGE ($platform): $((size / 1000000)) MB"
+export MONITOR_IMAGE=$IMAGE
 
-# 5. Run both services on the sample data, and the same jobs in-process, and compare.
+# 4. Run both services on the sample data, and the same jobs in-process, and compare.
 [ -d sample-data/capture ] || "$PY" scripts/make_sample_data.py sample-data >/dev/null
 rm -rf demo-output/compose demo-output/local
 mkdir -p demo-output/compose/{baseline,baseline-job/output,monitoring,monitoring-job/output}
@@ -113,7 +110,7 @@ done
 say "compose wrote the same $(echo "$local_files" | wc -l) files as the in-process run, byte for byte"
 say "monitoring message: $(cat demo-output/compose/monitoring-job/output/message)"
 
-# 6. It runs as the non-root user, and SIGTERM stops a running job within seconds.
+# 5. It runs as the non-root user, and SIGTERM stops a running job within seconds.
 uid=$(docker run --rm --network none --entrypoint /usr/bin/id "$IMAGE" -u)
 [ "$uid" = 10001 ] || { echo "image runs as uid $uid, expected 10001"; exit 1; }
 mkdir -p "$W/slow" && rm -f "$W/slow/"* && truncate -s 40G "$W/slow/endless.jsonl"  # sparse: no disk used

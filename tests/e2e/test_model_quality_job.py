@@ -44,45 +44,12 @@ def quality(tmp_path_factory):
     truth = root / "truth" / "2024" / "01" / "19" / "21"
     capture.mkdir(parents=True)
     truth.mkdir(parents=True)
-    lines, labels = [], []
-    for i, (s, y) in enumerate(zip(window_score, drifted, strict=True)):
-        lines.append(
-            json.dumps(
-                {
-                    "captureData": {
-                        "endpointInput": {"observedContentType": "text/csv", "mode": "INPUT", "data": "1,2", "encoding": "CSV"},
-                        "endpointOutput": {
-                            "observedContentType": "text/csv",
-                            "mode": "OUTPUT",
-                            "data": str(s),
-                            "encoding": "CSV",
-                        },
-                    },
-                    "eventMetadata": {"eventId": f"e{i}", "inferenceTime": "2024-01-19T19:10:00Z"},
-                    "eventVersion": "0",
-                }
-            )
-        )
-        labels.append(
-            json.dumps(
-                {
-                    "groundTruthData": {"data": str(y), "encoding": "CSV"},
-                    "eventMetadata": {"eventId": f"e{i}"},
-                    "eventVersion": "0",
-                }
-            )
-        )
+    lines = [_capture_line(i, str(s)) for i, s in enumerate(window_score)]
     (capture / "00.jsonl").write_text("\n".join(lines) + "\n")
-    (truth / "labels.jsonl").write_text("\n".join(labels) + "\n")
+    (truth / "labels.jsonl").write_text("\n".join(_label_line(i, str(y)) for i, y in enumerate(drifted)) + "\n")
     clean = root / "truth_clean" / "2024" / "01" / "19" / "21"  # the same window, labels without the drift
     clean.mkdir(parents=True)
-    clean_labels = [
-        json.dumps(
-            {"groundTruthData": {"data": str(y), "encoding": "CSV"}, "eventMetadata": {"eventId": f"e{i}"}, "eventVersion": "0"}
-        )
-        for i, y in enumerate(window_label)
-    ]
-    (clean / "labels.jsonl").write_text("\n".join(clean_labels) + "\n")
+    (clean / "labels.jsonl").write_text("\n".join(_label_line(i, str(y)) for i, y in enumerate(window_label)) + "\n")
     return root, score, label, window_score, drifted
 
 

@@ -136,7 +136,7 @@ def _alarms_of(cloudwatch: Any, endpoint: Endpoint) -> dict[str, dict[str, Any]]
 def _apply_alarms(fleet: Fleet, endpoint: Endpoint, clients: Clients, topic_arn: str) -> list[tuple[str, str]]:
     existing = _alarms_of(clients.cloudwatch, endpoint)
     out = []
-    for desired in req.drift_alarms(fleet, endpoint, topic_arn):
+    for desired in req.endpoint_alarms(fleet, endpoint, topic_arn):
         name = desired["AlarmName"]
         current = existing.pop(name, None)
         if current is not None and _subset(desired, current):

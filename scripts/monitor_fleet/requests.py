@@ -87,6 +87,32 @@ def processing_job(fleet: Fleet, endpoint: Endpoint) -> dict[str, Any]:
     }
 
 
+# A run that could not start (throttling, a capacity error) is retried for up to an hour; after that the
+# Scheduler gives up on that run, and the heartbeat alarm says no run completed.
+RETRY_POLICY = {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": 3600}
+_RATE_UNITS = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400}
+
+
+def period_seconds(schedule: str) -> int:
+    """How often the schedule runs, for alarm periods: ``rate(n unit)``; a cron whose hour field is ``*`` or
+    ``*/n`` runs hourly or every n hours; any other cron at least daily.
+
+    >>> period_seconds("rate(6 hours)"), period_seconds("cron(0 * ? * * *)"), period_seconds("cron(0 */4 ? * * *)")
+    (21600, 3600, 14400)
+    >>> period_seconds("cron(0 2 ? * * *)")
+    86400
+    """
+    if schedule.startswith("rate("):
+        count, unit = schedule[5:-1].split()
+        return max(int(count) * _RATE_UNITS[unit], 60)
+    hours = schedule[5:-1].split()[1] if schedule.startswith("cron(") else ""
+    if hours == "*":
+        return 3600
+    if hours.startswith("*/") and hours[2:].isdigit():
+        return int(hours[2:]) * 3600
+    return 86400
+
+
 def scheduler_schedule(fleet: Fleet, endpoint: Endpoint) -> dict[str, Any]:
     return {
         "Name": schedule_name(endpoint),
@@ -98,6 +124,7 @@ def scheduler_schedule(fleet: Fleet, endpoint: Endpoint) -> dict[str, Any]:
             "Arn": PROCESSING_TARGET,
             "RoleArn": fleet.role_arn,
             "Input": json.dumps(processing_job(fleet, endpoint), sort_keys=True),
+            "RetryPolicy": RETRY_POLICY,
         },
     }
 
@@ -162,12 +189,32 @@ def _alarm(
         "MetricName": metric,
         "Dimensions": dims + (extra_dims or []),
         "Statistic": "Maximum" if comparison == "GreaterThanThreshold" else "Minimum",
-        "Period": 3600,
+        "Period": period_seconds(endpoint.schedule),
         "EvaluationPeriods": 1,
         "Threshold": threshold,
         "ComparisonOperator": comparison,
         "TreatMissingData": "notBreaching",
         "AlarmActions": [topic_arn],
+    }
+
+
+def endpoint_alarms(fleet: Fleet, endpoint: Endpoint, topic_arn: str) -> list[dict[str, Any]]:
+    """Every alarm of an endpoint: on what its runs report (``drift_alarms``, which also start retraining)
+    and on the runs themselves (``heartbeat_alarm``, which never does: a missing run is no reason to retrain)."""
+    return [*drift_alarms(fleet, endpoint, topic_arn), heartbeat_alarm(fleet, endpoint, topic_arn)]
+
+
+def heartbeat_alarm(fleet: Fleet, endpoint: Endpoint, topic_arn: str) -> dict[str, Any]:
+    """Alarm when no run completed in two schedule periods: every completed monitoring run publishes
+    ``constraint_violations`` (0 included), so a schedule that never runs or always fails sends nothing,
+    and missing data is what breaches here."""
+    alarm = _alarm(fleet, endpoint, topic_arn, "heartbeat", "constraint_violations", 1, "LessThanThreshold")
+    description = f"no completed monitoring run of {endpoint.name} in two schedule periods (sagemaker-monitor)"
+    return alarm | {
+        "Statistic": "SampleCount",
+        "EvaluationPeriods": 2,
+        "TreatMissingData": "breaching",
+        "AlarmDescription": description,
     }
 
 

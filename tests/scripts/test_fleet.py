@@ -83,7 +83,24 @@ def test_apply_is_idempotent_and_remove_removes_everything(tmp_path, aws_env):
         "monitor-churn-endpoint-violations",
         "monitor-churn-endpoint-expectations",
         "monitor-churn-endpoint-bias-DPPL-sex-F",
+        "monitor-churn-endpoint-heartbeat",
+        "monitor-fraud-endpoint-heartbeat",
     }
+    # No completed run (a run publishes constraint_violations, 0 included) in two schedule periods: missing
+    # data breaches. Hourly schedules, so one-hour periods; the Scheduler retries a run that cannot start.
+    heartbeat = alarms["monitor-churn-endpoint-heartbeat"]
+    assert (heartbeat["MetricName"], heartbeat["Statistic"], heartbeat["Period"], heartbeat["EvaluationPeriods"]) == (
+        "constraint_violations",
+        "SampleCount",
+        3600,
+        2,
+    )
+    assert (heartbeat["ComparisonOperator"], heartbeat["Threshold"], heartbeat["TreatMissingData"]) == (
+        "LessThanThreshold",
+        1,
+        "breaching",
+    )
+    assert churn["Target"]["RetryPolicy"] == {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": 3600}
     expectations = alarms["monitor-churn-endpoint-expectations"]
     assert (expectations["MetricName"], expectations["ComparisonOperator"], expectations["Threshold"]) == (
         "expectation_success_ratio",
@@ -110,7 +127,7 @@ def test_apply_is_idempotent_and_remove_removes_everything(tmp_path, aws_env):
     assert income["AlarmActions"] == [topic]
     rule = events.describe_rule(Name="monitor-churn-endpoint-retrain")
     assert sorted(json.loads(rule["EventPattern"])["detail"]["alarmName"]) == sorted(
-        name for name in alarms if name.startswith("monitor-churn-endpoint-")
+        name for name in alarms if name.startswith("monitor-churn-endpoint-") and not name.endswith("-heartbeat")
     )
     [target] = events.list_targets_by_rule(Rule="monitor-churn-endpoint-retrain")["Targets"]
     assert target["Arn"] == "arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn-retrain"
@@ -217,3 +234,26 @@ def test_a_bad_fleet_file_is_rejected_before_any_aws_call(tmp_path, edit, fragme
     result = fleet_cli(tmp_path, unreachable, "apply", text=FLEET.replace(*edit))
     assert result.returncode == 2
     assert fragment in result.stderr
+
+
+def test_every_request_for_a_scheduled_endpoint_fits_the_service_models():
+    """Lengths, ranges, patterns and enums too: moto accepts what AWS would reject."""
+    from tests.botocore_model import request_errors
+
+    fleet = parse(__import__("yaml").safe_load(FLEET), "fleet.yaml")
+    endpoint = fleet.endpoints[0]
+    schedule = req.scheduler_schedule(fleet, endpoint)
+    job = req.processing_job(fleet, endpoint)
+    job["ProcessingJobName"] = "0f6c1a52-4a5e-4a9e-9a7e-2f3b1c0d9e8f"  # what the scheduler substitutes
+    topic = "arn:aws:sns:us-east-1:123456789012:monitor-alarms"
+    assert request_errors("scheduler", "CreateSchedule", schedule) == []
+    assert request_errors("sagemaker", "CreateProcessingJob", job) == []
+    for alarm in req.endpoint_alarms(fleet, endpoint, topic):
+        assert request_errors("cloudwatch", "PutMetricAlarm", alarm) == [], alarm["AlarmName"]
+    # The checker itself: a retry policy beyond Scheduler's limits, and an unknown alarm statistic.
+    broken = {**schedule, "Target": {**schedule["Target"], "RetryPolicy": {"MaximumRetryAttempts": 186}}}
+    assert request_errors("scheduler", "CreateSchedule", broken) == [
+        "CreateSchedule.Target.RetryPolicy.MaximumRetryAttempts: 186 is over the maximum 185"
+    ]
+    alarm = {**req.heartbeat_alarm(fleet, endpoint, topic), "Statistic": "Count"}
+    assert "is not one of" in request_errors("cloudwatch", "PutMetricAlarm", alarm)[0]

@@ -17,10 +17,9 @@ import sys
 from pathlib import Path
 
 import boto3
-import botocore.session
 import pytest
-from botocore.validate import validate_parameters
 
+from tests.botocore_model import request_errors
 from tests.conftest import ROOT, moto_client
 
 IMAGE_ID = "sha256:" + "a" * 64
@@ -193,19 +192,6 @@ def test_a_missing_or_foreign_platform_image_is_refused(checkout, tmp_path, aws_
     assert "make image" in result.stderr
 
 
-def _enum_errors(value, shape, path="") -> list[str]:  # type: ignore[no-untyped-def]
-    """Values outside a string shape's enum (botocore's own validator does not check enums)."""
-    if shape.type_name == "structure":
-        return [e for k, v in value.items() for e in _enum_errors(v, shape.members[k], f"{path}.{k}")]
-    if shape.type_name == "list":
-        return [e for i, v in enumerate(value) for e in _enum_errors(v, shape.member, f"{path}[{i}]")]
-    if shape.type_name == "map":
-        return [e for k, v in value.items() for e in _enum_errors(v, shape.value, f"{path}.{k}")]
-    if shape.type_name == "string" and shape.enum and value not in shape.enum:
-        return [f"{path}={value!r} not in {shape.enum}"]
-    return []
-
-
 def test_every_ecr_request_fits_botocores_service_model(checkout, tmp_path, aws_env, monkeypatch):
     tag = f"0.1.0-{_sha(checkout)}"
     for key, value in _env(tmp_path, aws_env, images=f"sagemaker-monitor:{tag}").items():
@@ -224,11 +210,8 @@ def test_every_ecr_request_fits_botocores_service_model(checkout, tmp_path, aws_
     names = [name for name, _ in requests]
     assert names[:2] == ["DescribeRepositories", "CreateRepository"]
     assert {"DescribeImages", "BatchGetImage", "GetAuthorizationToken"} <= set(names)
-    model = botocore.session.get_session().get_service_model("ecr")
     for name, params in requests:
-        shape = model.operation_model(name).input_shape
-        validate_parameters(params, shape)
-        assert _enum_errors(params, shape) == [], name
+        assert request_errors("ecr", name, params) == [], name
     create = dict(requests)["CreateRepository"]
     assert create == {
         "repositoryName": "monitor",

@@ -46,8 +46,12 @@ def main() -> int:
     parser.add_argument("--region")
     parser.add_argument("--last", type=int, default=24)
     args = parser.parse_args()
+    import boto3
+
+    # The region the calls go to: the image and the dead-letter queue must be in it (checked before any call).
+    region = args.region or boto3.session.Session().region_name
     try:
-        fleet = load(args.fleet)
+        fleet = load(args.fleet, region=region)
     except (FleetError, OSError) as exc:
         print(f"fleet file rejected: {exc}", file=sys.stderr)
         return 2

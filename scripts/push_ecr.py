@@ -131,7 +131,7 @@ def same_image(local: dict[str, Any], remote: dict[str, Any], uri: str) -> bool:
     return bool(ids & {remote["digest"], remote["config"]})
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repository", help="ECR repository name (created if missing)")
     parser.add_argument("--image", default=None, help="local image to push (default: sagemaker-monitor:<tag>)")
@@ -139,6 +139,49 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docker", default="docker", help="docker client binary")
     parser.add_argument("--allow-dirty", action="store_true", help="push from a work tree with uncommitted changes")
     parser.add_argument("--print-tag", action="store_true", help="print the image tag for this checkout and exit")
+    return parser
+
+
+def linux_amd64_image(binary: str, image: str) -> dict[str, Any]:
+    """The local image's inspect record; refused unless it is linux/amd64, the platform SageMaker runs."""
+    local = local_image(binary, image)
+    if local.get("Os", "linux") != "linux" or local.get("Architecture", "amd64") != "amd64":
+        raise SystemExit(f"{image} is {local.get('Os')}/{local.get('Architecture')}; SageMaker runs linux/amd64 (make image)")
+    return local
+
+
+def refuse_other_image(local: dict[str, Any], existing: dict[str, Any], uri: str, tag: str, image: str) -> None:
+    """Stop when ECR already holds a different image under the tag: tags are never overwritten."""
+    if not same_image(local, existing, uri):
+        raise SystemExit(
+            f"{uri}:{tag} already exists with digest {existing['digest']} (config {existing['config']}), "
+            f"and it is not the local image {image} ({local.get('Id')}).\n"
+            "Tags are immutable: schedules that use this tag keep the image they have. Rebuilding the same "
+            "commit does not give byte-identical images; to publish a change, commit it (new tag) or bump "
+            "the version in pyproject.toml, then `make image` and push again."
+        )
+
+
+def push(ecr: Any, binary: str, image: str, repository: str, uri: str, tag: str) -> dict[str, Any]:
+    """Log docker in to ECR, push ``image`` as ``uri:tag`` and give the image ECR then holds under the tag,
+    checked against the digest docker reported."""
+    token = ecr.get_authorization_token()["authorizationData"][0]
+    user, password = base64.b64decode(token["authorizationToken"]).decode().split(":", 1)
+    registry = token["proxyEndpoint"].removeprefix("https://")
+    docker(binary, "login", "--username", user, "--password-stdin", registry, stdin=password)
+    docker(binary, "tag", image, f"{uri}:{tag}")
+    pushed = docker(binary, "push", f"{uri}:{tag}")
+    existing = remote_image(ecr, repository, tag)
+    if existing is None:
+        raise SystemExit(f"docker pushed {uri}:{tag} but ECR does not list it")
+    said = re.findall(r"digest: (sha256:[0-9a-f]{64})", pushed)
+    if said and said[-1] != existing["digest"]:
+        raise SystemExit(f"docker pushed digest {said[-1]} but ECR holds {existing['digest']} under {tag}")
+    return existing
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
     args = parser.parse_args(argv)
 
     tag = image_tag(args.allow_dirty)
@@ -148,9 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.repository:
         parser.error("--repository is required")
     image = args.image or f"{LOCAL_NAME}:{tag}"
-    local = local_image(args.docker, image)
-    if local.get("Os", "linux") != "linux" or local.get("Architecture", "amd64") != "amd64":
-        raise SystemExit(f"{image} is {local.get('Os')}/{local.get('Architecture')}; SageMaker runs linux/amd64 (make image)")
+    local = linux_amd64_image(args.docker, image)
 
     import boto3
 
@@ -160,28 +201,10 @@ def main(argv: list[str] | None = None) -> int:
 
     existing = remote_image(ecr, args.repository, tag)
     if existing is not None:
-        if not same_image(local, existing, uri):
-            raise SystemExit(
-                f"{uri}:{tag} already exists with digest {existing['digest']} (config {existing['config']}), "
-                f"and it is not the local image {image} ({local.get('Id')}).\n"
-                "Tags are immutable: schedules that use this tag keep the image they have. Rebuilding the same "
-                "commit does not give byte-identical images; to publish a change, commit it (new tag) or bump "
-                "the version in pyproject.toml, then `make image` and push again."
-            )
+        refuse_other_image(local, existing, uri, tag, image)
         print(f"{uri}:{tag} is already in ECR and is this image; nothing pushed")
     else:
-        token = ecr.get_authorization_token()["authorizationData"][0]
-        user, password = base64.b64decode(token["authorizationToken"]).decode().split(":", 1)
-        registry = token["proxyEndpoint"].removeprefix("https://")
-        docker(args.docker, "login", "--username", user, "--password-stdin", registry, stdin=password)
-        docker(args.docker, "tag", image, f"{uri}:{tag}")
-        pushed = docker(args.docker, "push", f"{uri}:{tag}")
-        existing = remote_image(ecr, args.repository, tag)
-        if existing is None:
-            raise SystemExit(f"docker pushed {uri}:{tag} but ECR does not list it")
-        said = re.findall(r"digest: (sha256:[0-9a-f]{64})", pushed)
-        if said and said[-1] != existing["digest"]:
-            raise SystemExit(f"docker pushed digest {said[-1]} but ECR holds {existing['digest']} under {tag}")
+        existing = push(ecr, args.docker, image, args.repository, uri, tag)
         print(f"pushed {uri}:{tag}")
     print(f"tag={uri}:{tag}")
     print(f"image_uri={uri}@{existing['digest']}")

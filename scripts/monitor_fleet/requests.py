@@ -94,13 +94,13 @@ _RATE_UNITS = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 
 
 
 def period_seconds(schedule: str) -> int:
-    """How often the schedule runs, for alarm periods: ``rate(n unit)``; a cron whose hour field is ``*`` or
-    ``*/n`` runs hourly or every n hours; any other cron at least daily.
+    """How often the schedule runs, for alarm periods: ``rate(n unit)``; a cron whose hour field is ``*`` runs
+    hourly, one with ``*/n`` or ``h/n`` (Model Monitor's form) every n hours; any other cron at least daily.
 
-    >>> period_seconds("rate(6 hours)"), period_seconds("cron(0 * ? * * *)"), period_seconds("cron(0 */4 ? * * *)")
-    (21600, 3600, 14400)
-    >>> period_seconds("cron(0 2 ? * * *)")
-    86400
+    >>> period_seconds("rate(6 hours)"), period_seconds("cron(0 * ? * * *)"), period_seconds("cron(0 0/6 ? * * *)")
+    (21600, 3600, 21600)
+    >>> period_seconds("cron(0 */4 ? * * *)"), period_seconds("cron(0 2 ? * * *)")
+    (14400, 86400)
     """
     if schedule.startswith("rate("):
         count, unit = schedule[5:-1].split()
@@ -108,8 +108,9 @@ def period_seconds(schedule: str) -> int:
     hours = schedule[5:-1].split()[1] if schedule.startswith("cron(") else ""
     if hours == "*":
         return 3600
-    if hours.startswith("*/") and hours[2:].isdigit():
-        return int(hours[2:]) * 3600
+    step = hours.partition("/")[2]
+    if step.isdigit() and int(step) > 0:
+        return int(step) * 3600
     return 86400
 
 
@@ -125,6 +126,7 @@ def scheduler_schedule(fleet: Fleet, endpoint: Endpoint) -> dict[str, Any]:
             "RoleArn": fleet.role_arn,
             "Input": json.dumps(processing_job(fleet, endpoint), sort_keys=True),
             "RetryPolicy": RETRY_POLICY,
+            **({"DeadLetterConfig": {"Arn": fleet.dead_letter_queue_arn}} if fleet.dead_letter_queue_arn else {}),
         },
     }
 

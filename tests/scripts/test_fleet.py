@@ -165,6 +165,8 @@ def test_monitoring_schedule_request_is_validated_by_botocore():
     fleet = parse(
         __import__("yaml").safe_load(
             FLEET.replace("  alarm_topic: monitor-alarms", "  alarm_topic: monitor-alarms\n  use_model_monitor: true")
+            .replace("cron(5 * * * ? *)", "cron(0 * ? * * *)")
+            .replace("rate(6 hours)", "cron(0 0/6 ? * * *)")
         ),
         "f",
     )
@@ -250,6 +252,11 @@ def test_every_request_for_a_scheduled_endpoint_fits_the_service_models():
     assert request_errors("sagemaker", "CreateProcessingJob", job) == []
     for alarm in req.endpoint_alarms(fleet, endpoint, topic):
         assert request_errors("cloudwatch", "PutMetricAlarm", alarm) == [], alarm["AlarmName"]
+    queue = "arn:aws:sqs:us-east-1:123456789012:monitor-dlq"
+    with_queue = parse({**__import__("yaml").safe_load(FLEET), "dead_letter_queue_arn": queue}, "fleet.yaml")
+    target = req.scheduler_schedule(with_queue, with_queue.endpoints[0])["Target"]
+    assert target["DeadLetterConfig"] == {"Arn": queue} and "DeadLetterConfig" not in schedule["Target"]
+    assert request_errors("scheduler", "CreateSchedule", {**schedule, "Target": target}) == []
     # The checker itself: a retry policy beyond Scheduler's limits, and an unknown alarm statistic.
     broken = {**schedule, "Target": {**schedule["Target"], "RetryPolicy": {"MaximumRetryAttempts": 186}}}
     assert request_errors("scheduler", "CreateSchedule", broken) == [

@@ -175,7 +175,12 @@ def image_uri(value: Any, where: str, region: str | None) -> str:
         fail(where, f"is {len(uri)} characters, over SageMaker's limit of {most}", uri, "use a shorter repository name or tag")
     match = _IMAGE.match(uri)
     if not match or not pattern("sagemaker", "ImageUri").fullmatch(uri):
-        fail(where, "is not an image URI <registry>/<repository>[:tag]", uri, f"e.g. {IMAGE_EXAMPLE}")
+        fail(
+            where,
+            "is not an image URI <registry>/<repository>[:tag] or <registry>/<repository>@sha256:<digest>",
+            uri,
+            f"e.g. {IMAGE_EXAMPLE}",
+        )
     ecr = _ECR.match(match["registry"])
     if ecr and region and ecr["region"] != region:
         fail(

@@ -161,7 +161,7 @@ CASES = [
     ),
     (
         top(image_uri="sagemaker-monitor:0.1.0"),
-        'fleet.yaml: image_uri: is not an image URI <registry>/<repository>[:tag] (got "sagemaker-monitor:0.1.0"); '
+        'fleet.yaml: image_uri: is not an image URI <registry>/<repository>[:tag] or <registry>/<repository>@sha256:<digest> (got "sagemaker-monitor:0.1.0"); '
         "e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/sagemaker-monitor:0.1.0.",
     ),
     (

@@ -53,3 +53,4 @@ class Fleet:
     cloudwatch_namespace: str
     endpoints: tuple[Endpoint, ...]
     dead_letter_queue_arn: str | None = None  # SQS queue for schedule invocations that fail (Scheduler mode)
+    region: str | None = None  # where the fleet is deployed; set in each job's environment as AWS_REGION

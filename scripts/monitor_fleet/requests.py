@@ -38,6 +38,8 @@ def namespace(fleet: Fleet, endpoint: Endpoint) -> str:
 
 def _environment(fleet: Fleet, endpoint: Endpoint) -> dict[str, str]:
     env = {"sagemaker_endpoint_name": endpoint.name, "sagemaker_monitoring_schedule_name": schedule_name(endpoint)}
+    if fleet.region:  # the container's S3 and CloudWatch calls need a region (none set: a ClientError saying so)
+        env["AWS_REGION"] = fleet.region
     if endpoint.analysis_config:
         env["analysis_config"] = endpoint.analysis_config
     if not endpoint.use_model_monitor:

@@ -91,6 +91,7 @@ def parse(data: Any, source: str, region: str | None = None) -> Fleet:
         cloudwatch_namespace=cw_namespace,
         endpoints=_endpoints(top["endpoints"], given_defaults, source),
         dead_letter_queue_arn=dlq,
+        region=region,
     )
     for i, endpoint in enumerate(fleet.endpoints):
         derived_limits.check(fleet, endpoint, f"{source}: endpoints[{i}] ({endpoint.name})", region)

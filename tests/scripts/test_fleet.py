@@ -74,6 +74,7 @@ def test_apply_is_idempotent_and_remove_removes_everything(tmp_path, aws_env):
     job = json.loads(churn["Target"]["Input"])
     assert job["Environment"]["dataset_source"] == "s3://capture/datacapture/churn-endpoint"
     assert job["Environment"]["end_time"] == "<aws.scheduler.scheduled-time>"
+    assert job["Environment"]["AWS_REGION"] == "us-east-1"  # the region fleet.py deploys to
     assert job["Environment"]["report_s3_uri"] == "s3://reports/monitor/churn-endpoint/monitor-churn-endpoint"
     alarms = {a["AlarmName"]: a for a in cloudwatch.describe_alarms()["MetricAlarms"]}
     assert set(alarms) == {

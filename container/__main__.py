@@ -72,14 +72,36 @@ def _job(env: Mapping[str, str]) -> int:
         text = Status.CLIENT_ERROR.says(str(exc))
         log.error("%s", text)
         write_message(message_file, text)
+        _share_message(env, text)
         return EXIT_CLIENT_ERROR
     except Exception as exc:
         log.exception("internal error")
-        write_message(message_file, Status.INTERNAL_ERROR.says(type(exc).__name__))
+        text = Status.INTERNAL_ERROR.says(type(exc).__name__)
+        write_message(message_file, text)
+        _share_message(env, text)
         return EXIT_INTERNAL_ERROR
     log.info("%s", outcome.message)
     write_message(message_file, outcome.message)
+    _share_message(env, outcome.message)
     return 0
+
+
+def _share_message(env: Mapping[str, str], text: str) -> None:
+    """With ``report_s3_uri``, also put the message next to the reports, so a failed run is seen there too."""
+    from datetime import UTC, datetime
+
+    from container.contract import from_env
+    from container.errors import ClientError
+    from container.write.upload import share_message
+
+    try:
+        contract = from_env(env)
+        if contract.report_s3_uri is not None:
+            share_message(contract.report_s3_uri, contract.end_time or datetime.now(UTC), text)
+    except ClientError:
+        return  # the environment itself is what failed: there is no report place to put it
+    except Exception:  # the job's outcome and exit code are decided; a bug here must not change them
+        log.exception("the status message was not put next to the reports")
 
 
 def _stopped(env: Mapping[str, str], exc: Stopped) -> int:

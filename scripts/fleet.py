@@ -64,7 +64,8 @@ def main() -> int:
 
         s3 = boto3.client("s3", region_name=args.region)
         for run in list_runs(s3, fleet.reports_s3_uri, endpoint.name, req.schedule_name(endpoint), args.last):
-            print(f"{run.hour}  {run.status:25} {'' if run.violations is None else run.violations}")
+            count = "" if run.violations is None else run.violations
+            print(f"{run.hour}  {run.status:25} {count}" + (f"  {run.message}" if run.message else ""))
         return 0
     clients = _clients(args.region)
     if args.command == "apply":

@@ -47,3 +47,19 @@ def _reason(exc: Exception) -> str:
     text = str(exc)
     start = text.find("An error occurred")
     return (text[start:] if start >= 0 else text)[:200]
+
+
+MESSAGE_KEY = "message"  # the status message, next to the reports: `fleet.py runs` reads it, failed runs included
+
+
+def share_message(uri: str, when: datetime, text: str) -> None:
+    """Put the status message under the run's report prefix. Best effort: the job's outcome is already decided
+    and its exit code stands, so a failure here is logged, not raised."""
+    import boto3.exceptions
+    import botocore.exceptions
+
+    bucket, prefix = report_prefix(uri, when)
+    try:
+        s3_client().put_object(Bucket=bucket, Key=prefix + MESSAGE_KEY, Body=text.encode("utf-8"))
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, boto3.exceptions.Boto3Error, ConfigError) as exc:
+        log.warning("the status message was not put next to the reports at s3://%s/%s: %s", bucket, prefix, _reason(exc))

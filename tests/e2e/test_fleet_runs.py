@@ -44,3 +44,24 @@ def test_no_region_is_a_client_error_that_says_the_fix(sample, baseline, tmp_pat
         "ClientError: no AWS region is configured for cloudwatch: set AWS_REGION (or AWS_DEFAULT_REGION) in the job's "
         "environment, e.g. AWS_REGION=us-east-1 (the fleet tool sets it)."
     )
+
+
+def test_runs_shows_a_failed_run_with_its_message(sample, baseline, tmp_path, aws_env):
+    s3 = moto_client("s3", aws_env)
+    s3.create_bucket(Bucket="reports")
+    env = {
+        **aws_env,
+        "report_s3_uri": "s3://reports/monitor/churn-endpoint/monitor-churn-endpoint",
+        "analysis_window": "PT1H",
+        "start_time": "",
+        "expectation_suite": str(tmp_path / "missing-suite.json"),  # a mistake: the run fails with a ClientError
+    }
+    result = monitor(tmp_path, sample, baseline, **env)
+    assert result.returncode == 2, result.stdout
+    key = "monitor/churn-endpoint/monitor-churn-endpoint/2024/01/19/20/message"
+    assert s3.get_object(Bucket="reports", Key=key)["Body"].read().decode() == message(tmp_path)
+    runs = fleet_cli(tmp_path, aws_env, "runs", "churn-endpoint")
+    assert runs.returncode == 0, runs.stderr
+    hour, status, text = runs.stdout.strip().split(maxsplit=2)
+    assert (hour, status, text) == ("2024/01/19/20", "ClientError", message(tmp_path))
+    assert "missing-suite.json" in text

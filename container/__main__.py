@@ -14,6 +14,10 @@ import signal
 import sys
 from collections.abc import Mapping
 from types import FrameType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the contract module is imported only once the stop handler is in place
+    from container.contract import MonitorContract
 
 log = logging.getLogger("container")
 
@@ -64,42 +68,40 @@ def _job(env: Mapping[str, str]) -> int:
     from container.write.message import Status, write_message
 
     message_file = base_paths(env).message
+    contract = None  # known once the environment is read; None when reading it is what failed
     try:
         from container.jobs import run  # the heavy imports: only now, with the stop handler in place
 
-        outcome = run(from_env(env))
+        contract = from_env(env)
+        outcome = run(contract)
     except ClientError as exc:
         text = Status.CLIENT_ERROR.says(str(exc))
         log.error("%s", text)
         write_message(message_file, text)
-        _share_message(env, text)
+        _share_message(contract, text)
         return EXIT_CLIENT_ERROR
     except Exception as exc:
         log.exception("internal error")
         text = Status.INTERNAL_ERROR.says(type(exc).__name__)
         write_message(message_file, text)
-        _share_message(env, text)
+        _share_message(contract, text)
         return EXIT_INTERNAL_ERROR
     log.info("%s", outcome.message)
     write_message(message_file, outcome.message)
-    _share_message(env, outcome.message)
+    _share_message(contract, outcome.message)
     return 0
 
 
-def _share_message(env: Mapping[str, str], text: str) -> None:
+def _share_message(contract: MonitorContract | None, text: str) -> None:
     """With ``report_s3_uri``, also put the message next to the reports, so a failed run is seen there too."""
+    if contract is None or contract.report_s3_uri is None:
+        return  # no report place: none is set, or reading the environment is what failed
     from datetime import UTC, datetime
 
-    from container.contract import from_env
-    from container.errors import ClientError
     from container.write.upload import share_message
 
     try:
-        contract = from_env(env)
-        if contract.report_s3_uri is not None:
-            share_message(contract.report_s3_uri, contract.end_time or datetime.now(UTC), text)
-    except ClientError:
-        return  # the environment itself is what failed: there is no report place to put it
+        share_message(contract.report_s3_uri, contract.end_time or datetime.now(UTC), text)
     except Exception:  # the job's outcome and exit code are decided; a bug here must not change them
         log.exception("the status message was not put next to the reports")
 

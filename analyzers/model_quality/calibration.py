@@ -56,9 +56,14 @@ class Calibration:
         >>> c.apply(np.array([0.0, 0.3, 0.5, 0.75, 1.0])).round(3).tolist()
         [0.2, 0.2, 0.5, 0.8, 0.8]
         """
-        left, right, weight = self.locate(np.asarray(score, dtype=float))
-        p = np.asarray(self.probability)
-        return (1 - weight) * p[left] + weight * p[right]
+        return self.at(self.locate(np.asarray(score, dtype=float)), np.asarray(self.probability))
+
+    @staticmethod
+    def at(located: tuple[np.ndarray, np.ndarray, np.ndarray], shares: np.ndarray) -> np.ndarray:
+        """The probabilities at ``locate``d scores from block ``shares``: the fitted ones (``blocks``), or
+        ``draw``n ones (``(size, blocks)`` gives ``(size, scores)``)."""
+        below, above, weight = located
+        return (1 - weight) * shares[..., below] + weight * shares[..., above]
 
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """``size`` plausible block shares given the baseline's counts (Beta posteriors, Jeffreys prior):

@@ -87,7 +87,7 @@ def estimate(
     """Expected accuracy, precision, recall, F1 and ROC AUC of the window's predictions (boolean
     ``predicted``) from their finite scores, with ``confidence`` intervals for the realised values.
     Without a calibration the scores are taken as chances as they are."""
-    p = np.clip(score, 0.0, 1.0) if calibration is None else calibration.apply(score)
+    p = _chance(score, calibration)
     expected = {
         name: float(value[0])
         for name, value in _from_counts(
@@ -122,9 +122,7 @@ def _simulate(
         size = min(step, SIMULATIONS - start)
         chance = np.broadcast_to(p, (size, n))
         if calibration is not None and located is not None:
-            below, above, weight = located
-            shares = calibration.draw(rng, size)
-            chance = (1 - weight) * shares[:, below] + weight * shares[:, above]
+            chance = calibration.at(located, calibration.draw(rng, size))
         labels = rng.random((size, n)) < chance
         tp = (labels & predicted).sum(axis=1).astype(float)
         positives = labels.sum(axis=1).astype(float)
@@ -166,7 +164,9 @@ def estimate_multiclass(
         drawn = np.broadcast_to(chance, (size, *chance.shape))
         if any(c is not None for c in calibrations):
             columns = [
-                np.broadcast_to(chance[:, j], (size, len(chance))) if c is None or where is None else _drawn(c, where, rng, size)
+                np.broadcast_to(chance[:, j], (size, len(chance)))
+                if c is None or where is None
+                else c.at(where, c.draw(rng, size))
                 for j, (c, where) in enumerate(zip(calibrations, located, strict=True))
             ]
             drawn = _normalised(np.stack(columns, axis=-1))
@@ -186,14 +186,6 @@ def estimate_multiclass(
 
 def _chance(score: np.ndarray, calibration: Calibration | None) -> np.ndarray:
     return np.clip(score, 0.0, 1.0) if calibration is None else calibration.apply(score)
-
-
-def _drawn(
-    calibration: Calibration, where: tuple[np.ndarray, np.ndarray, np.ndarray], rng: np.random.Generator, size: int
-) -> np.ndarray:
-    below, above, weight = where
-    shares = calibration.draw(rng, size)
-    return (1 - weight) * shares[:, below] + weight * shares[:, above]
 
 
 def _normalised(chance: np.ndarray) -> np.ndarray:

@@ -40,7 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import ROOT
-from tests.golden.cases import CASES, Case, base_dir, build_inputs, case_env, waves
+from tests.golden.cases import CASES, Case, base_dir, case_env, waves
+from tests.golden.inputs import build_inputs
 
 EXPECTED = Path(__file__).parent / "expected"
 WORKERS = 2

@@ -205,6 +205,44 @@ def role_arn(value: Any, where: str) -> str:
     return arn
 
 
+STACK_EXAMPLE = "sagemaker-monitor-churn"
+STACK_NAME_MAX = 128  # CloudFormation's documented limit (botocore's model states none)
+STACK_PREFIX = "sagemaker-monitor"  # what the operator policy (docs/iam/operator-policy.json) allows
+
+
+def stack_name(value: Any, where: str) -> str:
+    name = text(value, where, STACK_EXAMPLE)
+    most = STACK_NAME_MAX
+    if not re.fullmatch(r"[A-Za-z][-A-Za-z0-9]*", name) or len(name) > most:
+        fail(
+            where,
+            f"is not a CloudFormation stack name (a letter, then letters, digits and hyphens; at most {most})",
+            name,
+            f"e.g. {STACK_EXAMPLE}",
+        )
+    if not name.startswith(STACK_PREFIX):
+        fail(
+            where,
+            f"must start with {STACK_PREFIX} (the operator policy, docs/iam/operator-policy.json, allows those stacks)",
+            name,
+            f"e.g. {STACK_EXAMPLE}",
+        )
+    return name
+
+
+KMS_EXAMPLE = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def kms_key_arn(value: Any, where: str, region: str | None) -> str:
+    arn = text(value, where, KMS_EXAMPLE)
+    found = re.fullmatch(r"arn:aws[-a-z]*:kms:([a-z0-9-]+):\d{12}:key/[A-Za-z0-9-]{1,128}", arn)
+    if not found:
+        fail(where, "is not a KMS key ARN arn:aws:kms:<region>:<12-digit account>:key/<key id>", arn, f"e.g. {KMS_EXAMPLE}")
+    if region and found.group(1) != region:
+        fail(where, f"is in {found.group(1)}, but the fleet is deployed to {region}", arn, f"use a key in {region}")
+    return arn
+
+
 DLQ_EXAMPLE = "arn:aws:sqs:us-east-1:123456789012:monitor-dlq"
 
 

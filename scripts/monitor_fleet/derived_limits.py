@@ -1,14 +1,12 @@
 """Checks of what the tool derives from an endpoint entry, against AWS's limits: the schedule's form in the
-chosen mode, the names built from the endpoint name, the container's environment values and the size of the
-retrain rule's EventPattern.
+chosen mode, the names built from the endpoint name, the container's environment values and the retraining
+trigger (a composite alarm over the endpoint's alarms).
 
 The request builders of requests.py are imported inside the functions: requests.py imports spec.py, which
 runs these checks.
 """
 
 from __future__ import annotations
-
-import dataclasses
 
 from monitor_fleet import checks as c
 from monitor_fleet import schedules
@@ -19,7 +17,7 @@ MODEL_MONITOR_MAX_RUNTIME = 3600  # "cannot exceed the frequency of the job": at
 # Names the tool derives from an endpoint name (requests.py schedule_name, rule_name, alarm_name).
 PREFIX = "monitor-"
 RULE_SUFFIX = "-retrain"
-EVENT_PATTERN_MAX = 4096  # EventBridge PutRule EventPattern
+QUALITY_SUFFIX = "-quality"  # requests.py QUALITY_SUFFIX
 ENVIRONMENT_VALUE_MAX = 256  # SageMaker ProcessingEnvironmentValue / MonitoringEnvironmentValue
 # Which fleet key each container environment variable comes from (requests.py _environment).
 ENVIRONMENT_SOURCE = {
@@ -30,17 +28,18 @@ ENVIRONMENT_SOURCE = {
     "analysis_window": "analysis_window",
     "cloudwatch_namespace": "cloudwatch_namespace",
     "report_s3_uri": "reports_s3_uri",
+    "ground_truth_source": "model_quality.ground_truth_s3_uri",
 }
 _FLEET_KEYS = ("reports_s3_uri", "cloudwatch_namespace")  # environment sources that are fleet-level keys
 
 
-def check(fleet: Fleet, endpoint: Endpoint, where: str, region: str | None) -> None:
+def check(fleet: Fleet, endpoint: Endpoint, where: str) -> None:
     """FleetError at ``where`` (the endpoint's entry) when something built from it would break an AWS limit."""
     schedule_name_max, kind = _schedule_form(endpoint, where)
     _derived_names(endpoint, where, schedule_name_max, kind)
     _alarm_names(endpoint, where)
     _environment_sizes(fleet, endpoint, where)
-    _event_pattern_size(fleet, endpoint, where, region or "us-east-1")
+    _retrain_trigger(fleet, endpoint, where)
 
 
 def _schedule_form(endpoint: Endpoint, where: str) -> tuple[int, str]:
@@ -71,6 +70,8 @@ def _derived_names(endpoint: Endpoint, where: str, schedule_name_max: int, kind:
     """The schedule name and the retrain rule name the tool builds from the endpoint name."""
     name = endpoint.name
     derived = [(f"{PREFIX}{name}", schedule_name_max, f"the {kind} name")]
+    if endpoint.model_quality is not None:
+        derived.append((f"{PREFIX}{name}{QUALITY_SUFFIX}", schedule_name_max, f"the model-quality {kind} name"))
     if endpoint.retrain_pipeline is not None:
         derived.append((f"{PREFIX}{name}{RULE_SUFFIX}", c.limit("events", "RuleName"), "the retrain rule name"))
     for full, most, what in derived:
@@ -104,57 +105,52 @@ def _alarm_names(endpoint: Endpoint, where: str) -> None:
 
 
 def _environment_sizes(fleet: Fleet, endpoint: Endpoint, where: str) -> None:
-    """Each container environment value the job request carries, against SageMaker's limit."""
+    """Each container environment value the job requests carry (both schedules), against SageMaker's limit."""
     from monitor_fleet import requests as req
 
-    job = (
-        req.monitoring_schedule(fleet, endpoint)["MonitoringScheduleConfig"]["MonitoringJobDefinition"]
-        if endpoint.use_model_monitor
-        else req.processing_job(fleet, endpoint)
-    )
-    for var, value in job["Environment"].items():
-        if len(value) > ENVIRONMENT_VALUE_MAX:
-            key = ENVIRONMENT_SOURCE.get(var, "name")
-            shown = getattr(fleet, key, None) if key in _FLEET_KEYS else getattr(endpoint, key, None)
-            fail(
-                f"{where}.{key}",
-                f"gives the container's {var} a value of {len(value)} characters, "
-                f"over SageMaker's environment limit of {ENVIRONMENT_VALUE_MAX}",
-                shown,
-                f"shorten {key}" + (" or the endpoint name" if key == "reports_s3_uri" else ""),
-            )
+    for quality in [False, True] if endpoint.model_quality else [False]:
+        job = (
+            req.monitoring_schedule(fleet, endpoint, quality)["MonitoringScheduleConfig"]["MonitoringJobDefinition"]
+            if endpoint.use_model_monitor
+            else req.processing_job(fleet, endpoint, quality)
+        )
+        for var, value in job["Environment"].items():
+            if len(value) > ENVIRONMENT_VALUE_MAX:
+                key = ENVIRONMENT_SOURCE.get(var, f"model_quality.{var}" if quality else "name")
+                shown = getattr(fleet, key, None) if key in _FLEET_KEYS else getattr(endpoint, key, value)
+                fail(
+                    f"{where}.{key}",
+                    f"gives the container's {var} a value of {len(value)} characters, "
+                    f"over SageMaker's environment limit of {ENVIRONMENT_VALUE_MAX}",
+                    shown,
+                    f"shorten {key}" + (" or the endpoint name" if key == "reports_s3_uri" else ""),
+                )
 
 
-def _event_pattern_size(fleet: Fleet, endpoint: Endpoint, where: str, region: str) -> None:
-    """The retrain rule's EventPattern (it lists every alarm of the endpoint), against EventBridge's limit."""
-    size = _event_pattern_length(fleet, endpoint, region)
-    if size is not None and size > EVENT_PATTERN_MAX:
-        fits = _features_that_fit(fleet, endpoint, region)
+def _retrain_trigger(fleet: Fleet, endpoint: Endpoint, where: str) -> None:
+    """The composite alarm that triggers retraining: it needs alarms to combine, and its rule (every alarm
+    name in ``ALARM("...") OR ...``) must fit CloudWatch's limit."""
+    from monitor_fleet import requests as req
+
+    names = [a["AlarmName"] for a in req.finding_alarms(fleet, endpoint, "")]
+    if endpoint.retrain_pipeline is not None and not names:
         fail(
-            f"{where}.alarms.drift_features",
-            f"the retrain rule's EventPattern lists every alarm of the endpoint and would be "
-            f"{size:,} characters, over EventBridge's limit of {EVENT_PATTERN_MAX:,}",
-            len(endpoint.alarms.drift_features),
-            f"alarm on at most {fits} drift features for this endpoint, or shorten the feature names",
+            f"{where}.retrain_pipeline",
+            "has nothing to trigger it: the endpoint has no drift, violation, expectation or bias alarm",
+            endpoint.retrain_pipeline,
+            "add alarms (e.g. alarms: {drift_features: [income]}) or remove retrain_pipeline",
+        )
+    size, most = alarm_rule_length(names), c.limit("cloudwatch", "AlarmRule")
+    if size > most:
+        fits = next(n for n in range(len(names), -1, -1) if alarm_rule_length(names[:n]) <= most)
+        fail(
+            f"{where}.alarms",
+            f"the retraining trigger combines {len(names)} alarms in a rule of {size:,} characters, "
+            f"over CloudWatch's composite alarm limit of {most:,}",
+            fix=f"alarm on at most {fits} metrics for this endpoint, or shorten the feature names",
         )
 
 
-def _event_pattern_length(fleet: Fleet, endpoint: Endpoint, region: str) -> int | None:
-    """Characters in the retrain rule's EventPattern, or None when the endpoint has no retrain rule."""
-    from monitor_fleet import requests as req
-
-    rule = req.retrain_rule(fleet, endpoint, region)
-    return None if rule is None else len(rule[0]["EventPattern"])
-
-
-def _features_that_fit(fleet: Fleet, endpoint: Endpoint, region: str) -> int:
-    """How many of the endpoint's first drift features keep the EventPattern within the limit."""
-    features = endpoint.alarms.drift_features
-    n = len(features)
-    while n > 0:
-        trial = dataclasses.replace(endpoint, alarms=dataclasses.replace(endpoint.alarms, drift_features=features[:n]))
-        size = _event_pattern_length(fleet, trial, region)
-        if size is not None and size <= EVENT_PATTERN_MAX:
-            break
-        n -= 1
-    return n
+def alarm_rule_length(names: list[str]) -> int:
+    """Characters of the composite alarm rule ``ALARM("a") OR ALARM("b")`` over these alarm names."""
+    return sum(len(f'ALARM("{n}")') for n in names) + len(" OR ") * max(len(names) - 1, 0)

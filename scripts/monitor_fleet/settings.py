@@ -79,13 +79,16 @@ def _instance_type(value: Any, where: str) -> str:
 
 
 def _alarm_topic(value: Any, where: str) -> str:
+    """A topic name (the stack creates the topic) or an existing topic's ARN (the stack only publishes to it)."""
     topic = c.text(value, where, "monitor-alarms")
-    if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", topic.removesuffix(".fifo")):
+    name = topic.split(":")[-1] if topic.startswith("arn:") else topic
+    arn_ok = not topic.startswith("arn:") or re.fullmatch(r"arn:aws[-a-z]*:sns:[a-z0-9-]+:\d{12}:[^:]+", topic)
+    if not arn_ok or not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", name.removesuffix(".fifo")):
         fail(
             where,
-            "is not an SNS topic name (1 to 256 letters, digits, hyphens and underscores)",
+            "is neither an SNS topic name (1 to 256 letters, digits, hyphens and underscores) nor a topic ARN",
             topic,
-            "e.g. monitor-alarms",
+            "e.g. monitor-alarms, or arn:aws:sns:us-east-1:123456789012:monitor-alarms",
         )
     return topic
 

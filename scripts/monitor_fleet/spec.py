@@ -2,8 +2,8 @@
 
 YAML or JSON. Every key is checked before any AWS call; a typo names the entry and the key.
 
+    stack_name: sagemaker-monitor-churn
     image_uri: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-monitor:0.1.0
-    role_arn: arn:aws:iam::123456789012:role/monitor
     reports_s3_uri: s3://bucket/monitor/reports
     defaults: {schedule: "cron(0 * * * ? *)", instance_type: ml.m5.xlarge, alarm_topic: monitor-alarms}
     endpoints:
@@ -23,24 +23,26 @@ from typing import Any
 from monitor_fleet import checks as c
 from monitor_fleet import derived_limits
 from monitor_fleet.checks import FleetError, fail
-from monitor_fleet.fleet_model import Alarms, BiasAlarm, Endpoint, Fleet
+from monitor_fleet.fleet_model import Alarms, BiasAlarm, Endpoint, Fleet, Roles
 from monitor_fleet.settings import SETTING_KEYS, setting
 from monitor_fleet.spec_endpoint import endpoint as parse_endpoint
 
 __all__ = ["Alarms", "BiasAlarm", "Endpoint", "Fleet", "FleetError", "load", "parse"]
 
 TOP_KEYS = {
+    "stack_name",
     "image_uri",
-    "role_arn",
+    "roles",
+    "kms_key_arn",
     "reports_s3_uri",
     "defaults",
     "endpoints",
     "cloudwatch_namespace",
     "dead_letter_queue_arn",
 }
+DEFAULT_STACK_NAME = "sagemaker-monitor"
 _REQUIRED_TOP_KEYS = (
     ("image_uri", c.IMAGE_EXAMPLE),
-    ("role_arn", c.ROLE_EXAMPLE),
     ("reports_s3_uri", "s3://bucket/monitor/reports"),
     ("endpoints", "[{name: churn-endpoint, ...}]"),
 )
@@ -68,13 +70,22 @@ def _yaml(text: str) -> Any:
 def parse(data: Any, source: str, region: str | None = None) -> Fleet:
     """The typed fleet, or FleetError naming the first wrong value; nothing here calls AWS."""
     if data is None:
-        fail(source, "is empty", fix="give image_uri, role_arn, reports_s3_uri and endpoints")
+        fail(source, "is empty", fix="give image_uri, reports_s3_uri and endpoints")
+    if isinstance(data, dict) and "role_arn" in data:
+        fail(
+            f"{source}: role_arn",
+            "is replaced by one role per function",
+            data["role_arn"],
+            "remove it (the stack creates least-privilege roles), "
+            "or supply yours as roles: {job: ..., scheduler: ..., events: ...}",
+        )
     top = c.mapping(data, TOP_KEYS, source)
     for key, example in _REQUIRED_TOP_KEYS:
         if key not in top:
             fail(source, f"{key} is missing", fix=f"add {key}: {example}")
     image = c.image_uri(top["image_uri"], f"{source}: image_uri", region)
-    role = c.role_arn(top["role_arn"], f"{source}: role_arn")
+    stack_name = c.stack_name(top.get("stack_name", DEFAULT_STACK_NAME), f"{source}: stack_name")
+    roles = _roles(top.get("roles", {}), f"{source}: roles")
     # MonitoringOutput S3Uri (MonitoringS3Uri) is the tighter of the two request fields it lands in.
     reports = c.s3_uri(
         top["reports_s3_uri"], f"{source}: reports_s3_uri", "s3://bucket/monitor/reports", c.limit("sagemaker", "MonitoringS3Uri")
@@ -83,10 +94,15 @@ def parse(data: Any, source: str, region: str | None = None) -> Fleet:
     dlq = top.get("dead_letter_queue_arn")
     if dlq is not None:
         dlq = c.queue_arn(dlq, f"{source}: dead_letter_queue_arn", region)
+    kms_key = top.get("kms_key_arn")
+    if kms_key is not None:
+        kms_key = c.kms_key_arn(kms_key, f"{source}: kms_key_arn", region)
     given_defaults = _defaults(top.get("defaults", {}), source)
     fleet = Fleet(
+        stack_name=stack_name,
         image_uri=image,
-        role_arn=role,
+        roles=roles,
+        kms_key_arn=kms_key,
         reports_s3_uri=reports,
         cloudwatch_namespace=cw_namespace,
         endpoints=_endpoints(top["endpoints"], given_defaults, source),
@@ -94,8 +110,14 @@ def parse(data: Any, source: str, region: str | None = None) -> Fleet:
         region=region,
     )
     for i, endpoint in enumerate(fleet.endpoints):
-        derived_limits.check(fleet, endpoint, f"{source}: endpoints[{i}] ({endpoint.name})", region)
+        derived_limits.check(fleet, endpoint, f"{source}: endpoints[{i}] ({endpoint.name})")
     return fleet
+
+
+def _roles(value: Any, where: str) -> Roles:
+    """Role ARNs supplied for some functions (a platform team owns IAM); the stack creates the others."""
+    given = c.mapping(value, {"job", "scheduler", "events"}, where)
+    return Roles(**{function: c.role_arn(arn, f"{where}.{function}") for function, arn in given.items()})
 
 
 def _defaults(value: Any, source: str) -> dict[str, Any]:

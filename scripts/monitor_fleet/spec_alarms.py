@@ -18,7 +18,8 @@ BIAS_METRICS = {
     "Pre-training": ("CDDL", "CI", "DPL", "JS", "KL", "KS", "LP", "TVD"),
     "Post-Training": ("AD", "CDDPL", "DAR", "DCA", "DCR", "DI", "DPPL", "DRR", "FT", "GE", "RD", "SD", "TE"),
 }
-_COMPARISONS = ("GreaterThanThreshold", "LessThanThreshold")
+# TwoSided (the default): alarm when the metric is further than the threshold from its fair value, either way.
+_COMPARISONS = ("TwoSided", "GreaterThanThreshold", "LessThanThreshold")
 
 
 def alarms(value: Any, where: str) -> Alarms:
@@ -58,14 +59,14 @@ def bias_alarm(value: Any, where: str) -> BiasAlarm:
     stage = _bias_stage(spec.get("stage", "Post-Training"), f"{where}.stage")
     metric = _bias_metric(spec["metric"], stage, f"{where}.metric")
     dimensions = {key: _dimension_value(spec[key], f"{where}.{key}") for key in _BIAS_DIMENSIONS}
-    comparison = _comparison(spec.get("comparison", "GreaterThanThreshold"), f"{where}.comparison")
+    comparison = _comparison(spec.get("comparison", "TwoSided"), f"{where}.comparison")
     return BiasAlarm(
         metric=metric,
         facet=dimensions["facet"],
         facet_value=dimensions["facet_value"],
         label=dimensions["label"],
         label_value=dimensions["label_value"],
-        threshold=c.number(spec["threshold"], f"{where}.threshold", -math.inf),
+        threshold=c.number(spec["threshold"], f"{where}.threshold", 0.0 if comparison == "TwoSided" else -math.inf),
         comparison=comparison,
         stage=stage,
     )
@@ -105,8 +106,8 @@ def _comparison(value: Any, where: str) -> str:
     if value not in _COMPARISONS:
         fail(
             where,
-            "must be GreaterThanThreshold or LessThanThreshold",
+            "must be TwoSided, GreaterThanThreshold or LessThanThreshold",
             value,
-            "use GreaterThanThreshold or LessThanThreshold",
+            "use TwoSided (the default: either direction away from the fair value), GreaterThanThreshold or LessThanThreshold",
         )
     return str(value)

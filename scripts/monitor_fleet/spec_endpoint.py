@@ -9,8 +9,17 @@ from monitor_fleet.checks import fail
 from monitor_fleet.fleet_model import Endpoint
 from monitor_fleet.settings import SETTING_KEYS, resolved, setting
 from monitor_fleet.spec_alarms import alarms
+from monitor_fleet.spec_model_quality import model_quality
 
-ENDPOINT_KEYS = SETTING_KEYS | {"name", "capture_s3_uri", "baseline", "analysis_config", "alarms", "retrain_pipeline"}
+ENDPOINT_KEYS = SETTING_KEYS | {
+    "name",
+    "capture_s3_uri",
+    "baseline",
+    "analysis_config",
+    "alarms",
+    "retrain_pipeline",
+    "model_quality",
+}
 _BASELINE_EXAMPLES = {
     "statistics": "s3://bucket/baseline/statistics.json",
     "constraints": "s3://bucket/baseline/constraints.json",
@@ -50,6 +59,7 @@ def endpoint(entry: Any, given_defaults: dict[str, Any], where: str) -> Endpoint
         analysis_config=analysis_config,
         alarms=alarms(spec.get("alarms", {}), f"{where}.alarms"),
         retrain_pipeline=retrain,
+        model_quality=model_quality(spec["model_quality"], name, f"{where}.model_quality") if "model_quality" in spec else None,
     )
 
 

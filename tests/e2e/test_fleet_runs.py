@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from tests.conftest import moto_client
 from tests.e2e.jobs import message, monitor
-from tests.scripts.test_fleet import fleet_cli
+from tests.scripts.test_fleet import FLEET, fleet_cli
+
+
+def runs_of_churn(tmp_path, aws_env):  # type: ignore[no-untyped-def]
+    """``fleet.py runs`` for the sample fleet's endpoint churn, as a user runs it."""
+    path = tmp_path / "fleet.yaml"
+    path.write_text(FLEET)
+    return fleet_cli(aws_env, "runs", path, "churn")
 
 
 def test_runs_lists_the_reports_a_scheduled_job_uploaded(sample, baseline, tmp_path, aws_env):
@@ -12,15 +19,15 @@ def test_runs_lists_the_reports_a_scheduled_job_uploaded(sample, baseline, tmp_p
     s3.create_bucket(Bucket="reports")
     env = {
         **aws_env,
-        "report_s3_uri": "s3://reports/monitor/churn-endpoint/monitor-churn-endpoint",
+        "report_s3_uri": "s3://reports/monitor/churn/monitor-churn",
         "analysis_window": "PT1H",
         "start_time": "",
     }
     result = monitor(tmp_path, sample, baseline, **env)
     assert result.returncode == 0, result.stdout
     keys = {o["Key"] for o in s3.list_objects_v2(Bucket="reports")["Contents"]}
-    assert "monitor/churn-endpoint/monitor-churn-endpoint/2024/01/19/20/constraint_violations.json" in keys
-    runs = fleet_cli(tmp_path, aws_env, "runs", "churn-endpoint")
+    assert "monitor/churn/monitor-churn/2024/01/19/20/constraint_violations.json" in keys
+    runs = runs_of_churn(tmp_path, aws_env)
     assert runs.returncode == 0, runs.stderr
     assert runs.stdout.split() == ["2024/01/19/20", "CompletedWithViolations", "3"]
 
@@ -51,16 +58,16 @@ def test_runs_shows_a_failed_run_with_its_message(sample, baseline, tmp_path, aw
     s3.create_bucket(Bucket="reports")
     env = {
         **aws_env,
-        "report_s3_uri": "s3://reports/monitor/churn-endpoint/monitor-churn-endpoint",
+        "report_s3_uri": "s3://reports/monitor/churn/monitor-churn",
         "analysis_window": "PT1H",
         "start_time": "",
         "expectation_suite": str(tmp_path / "missing-suite.json"),  # a mistake: the run fails with a ClientError
     }
     result = monitor(tmp_path, sample, baseline, **env)
     assert result.returncode == 2, result.stdout
-    key = "monitor/churn-endpoint/monitor-churn-endpoint/2024/01/19/20/message"
+    key = "monitor/churn/monitor-churn/2024/01/19/20/message"
     assert s3.get_object(Bucket="reports", Key=key)["Body"].read().decode() == message(tmp_path)
-    runs = fleet_cli(tmp_path, aws_env, "runs", "churn-endpoint")
+    runs = runs_of_churn(tmp_path, aws_env)
     assert runs.returncode == 0, runs.stderr
     hour, status, text = runs.stdout.strip().split(maxsplit=2)
     assert (hour, status, text) == ("2024/01/19/20", "ClientError", message(tmp_path))

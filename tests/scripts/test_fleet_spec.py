@@ -20,7 +20,6 @@ from monitor_fleet.spec import FleetError, load, parse
 
 BASE = """
 image_uri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/sagemaker-monitor:0.1.0
-role_arn: arn:aws:iam::123456789012:role/monitor
 reports_s3_uri: s3://reports/monitor
 defaults: {alarm_topic: monitor-alarms}
 endpoints:
@@ -68,8 +67,16 @@ def yaml_edit(old: str, new: str) -> Callable[[dict[str, Any]], None]:
 
 
 MM = {"use_model_monitor": True}
+MQ = {
+    "baseline": {
+        "statistics": "s3://baseline/churn/quality/statistics.json",
+        "constraints": "s3://baseline/churn/quality/constraints.json",
+    },
+    "ground_truth_s3_uri": "s3://labels/ground-truth/churn",
+    "problem_type": "BinaryClassification",
+}
 LONG = "x" * 250
-FEATURES = [f"customer_tenure_{i:03d}" for i in range(80)]
+FEATURES = [f"customer_tenure_{i:03d}" for i in range(200)]
 
 CASES = [
     # --- types: booleans, numbers, lists, strings
@@ -165,14 +172,43 @@ CASES = [
         "e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/sagemaker-monitor:0.1.0.",
     ),
     (
-        top(role_arn="monitor"),
-        'fleet.yaml: role_arn: is not an IAM role ARN arn:aws:iam::<12-digit account>:role/<name> (got "monitor"); '
+        top(roles={"job": "monitor"}),
+        'fleet.yaml: roles.job: is not an IAM role ARN arn:aws:iam::<12-digit account>:role/<name> (got "monitor"); '
         "e.g. arn:aws:iam::123456789012:role/sagemaker-monitor.",
     ),
     (
-        top(role_arn="arn:aws:iam::1234:role/monitor"),
-        "fleet.yaml: role_arn: is not an IAM role ARN arn:aws:iam::<12-digit account>:role/<name> "
+        top(roles={"scheduler": "arn:aws:iam::1234:role/monitor"}),
+        "fleet.yaml: roles.scheduler: is not an IAM role ARN arn:aws:iam::<12-digit account>:role/<name> "
         '(got "arn:aws:iam::1234:role/monitor"); e.g. arn:aws:iam::123456789012:role/sagemaker-monitor.',
+    ),
+    (
+        top(roles={"pipeline": "arn:aws:iam::123456789012:role/x"}),
+        "fleet.yaml: roles: unknown key 'pipeline'; allowed keys are events, job, scheduler.",
+    ),
+    (
+        top(role_arn="arn:aws:iam::123456789012:role/monitor"),
+        'fleet.yaml: role_arn: is replaced by one role per function (got "arn:aws:iam::123456789012:role/monitor"); '
+        "remove it (the stack creates least-privilege roles), or supply yours as roles: {job: ..., scheduler: ..., events: ...}.",
+    ),
+    (
+        top(stack_name="sagemaker_monitor"),
+        "fleet.yaml: stack_name: is not a CloudFormation stack name (a letter, then letters, digits and hyphens; "
+        'at most 128) (got "sagemaker_monitor"); e.g. sagemaker-monitor-churn.',
+    ),
+    (
+        top(stack_name="churn-monitoring"),
+        "fleet.yaml: stack_name: must start with sagemaker-monitor (the operator policy, docs/iam/operator-policy.json, "
+        'allows those stacks) (got "churn-monitoring"); e.g. sagemaker-monitor-churn.',
+    ),
+    (
+        top(kms_key_arn="arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+        "fleet.yaml: kms_key_arn: is in eu-west-1, but the fleet is deployed to us-east-1 "
+        '(got "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-…", 75 characters); use a key in us-east-1.',
+    ),
+    (
+        top(kms_key_arn="alias/monitor"),
+        "fleet.yaml: kms_key_arn: is not a KMS key ARN arn:aws:kms:<region>:<12-digit account>:key/<key id> "
+        '(got "alias/monitor"); e.g. arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab.',
     ),
     (
         top(dead_letter_queue_arn="monitor-dlq"),
@@ -198,17 +234,22 @@ CASES = [
     (
         ep(alarm={}),
         f"{E0}: unknown key 'alarm' (did you mean 'alarms'?); allowed keys are alarm_topic, alarms, analysis_config, "
-        "analysis_window, baseline, capture_s3_uri, instance_count, instance_type, max_runtime_seconds, name, "
-        "retrain_pipeline, schedule, use_model_monitor, volume_size_gb.",
+        "analysis_window, baseline, capture_s3_uri, instance_count, instance_type, max_runtime_seconds, model_quality, "
+        "name, retrain_pipeline, schedule, use_model_monitor, volume_size_gb.",
     ),
     (
         top(region="us-east-1"),
         "fleet.yaml: unknown key 'region'; allowed keys are cloudwatch_namespace, dead_letter_queue_arn, defaults, "
-        "endpoints, image_uri, reports_s3_uri, role_arn.",
+        "endpoints, image_uri, kms_key_arn, reports_s3_uri, roles, stack_name.",
     ),
     (
-        lambda d: d.pop("role_arn"),
-        "fleet.yaml: role_arn is missing; add role_arn: arn:aws:iam::123456789012:role/sagemaker-monitor.",
+        lambda d: d.pop("image_uri"),
+        "fleet.yaml: image_uri is missing; add image_uri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/sagemaker-monitor:0.1.0.",
+    ),
+    (
+        ep(alarms={}),
+        f"{E0}.retrain_pipeline: has nothing to trigger it: the endpoint has no drift, violation, expectation or bias alarm "
+        '(got "churn-retrain"); add alarms (e.g. alarms: {drift_features: [income]}) or remove retrain_pipeline.',
     ),
     (
         lambda d: d["endpoints"][0].pop("baseline"),
@@ -315,16 +356,17 @@ CASES = [
         '(got "arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn-retrain"); use the pipeline\'s name, not its ARN.',
     ),
     (
-        ep(alarm_topic="arn:aws:sns:us-east-1:123456789012:monitor-alarms"),
-        f"{E0}.alarm_topic: is not an SNS topic name (1 to 256 letters, digits, hyphens and underscores) "
-        '(got "arn:aws:sns:us-east-1:123456789012:monitor-alarms"); e.g. monitor-alarms.',
+        ep(alarm_topic="arn:aws:sqs:us-east-1:123456789012:monitor-alarms"),
+        f"{E0}.alarm_topic: is neither an SNS topic name (1 to 256 letters, digits, hyphens and underscores) nor a "
+        'topic ARN (got "arn:aws:sqs:us-east-1:123456789012:monitor-alarms"); e.g. monitor-alarms, or '
+        "arn:aws:sns:us-east-1:123456789012:monitor-alarms.",
     ),
     (
         alarms(drift_features=["f" * 240]),
         f"{E0}.alarms.drift_features: the alarm name would be 269 characters (CloudWatch's limit is 255) "
         f'(got "{"f" * 48}…", 240 characters); use shorter names.',
     ),
-    # --- sizes: container environment and the retrain rule's EventPattern
+    # --- sizes: container environment and the retraining trigger's composite alarm rule
     (
         ep(analysis_config="s3://baseline/" + LONG),
         f"{E0}.analysis_config: gives the container's analysis_config a value of 264 characters, over SageMaker's "
@@ -345,9 +387,38 @@ CASES = [
     ),
     (
         alarms(drift_features=FEATURES),
-        f"{E0}.alarms.drift_features: the retrain rule's EventPattern lists every alarm of the endpoint and would be "
-        "4,335 characters, over EventBridge's limit of 4,096 (got 80); alarm on at most 75 drift features for this "
-        "endpoint, or shorten the feature names.",
+        f"{E0}.alarms: the retraining trigger combines 201 alarms in a rule of 12,242 characters, over CloudWatch's "
+        "composite alarm limit of 10,240; alarm on at most 167 metrics for this endpoint, or shorten the feature names.",
+    ),
+    # --- model quality
+    (
+        ep(model_quality={**MQ, "problem_type": "Binary"}),
+        f"{E0}.model_quality.problem_type: must be one of BinaryClassification, MulticlassClassification, Regression "
+        '(got "Binary"); use AWS\'s problem type name.',
+    ),
+    (
+        ep(model_quality={k: v for k, v in MQ.items() if k != "ground_truth_s3_uri"}),
+        f"{E0}.model_quality: ground_truth_s3_uri is missing; add ground_truth_s3_uri: s3://bucket/ground-truth/….",
+    ),
+    (
+        ep(model_quality={**MQ, "alarms": [{"metric": "rmse", "threshold": 3}]}),
+        f'{E0}.model_quality.alarms[0].metric: is not a BinaryClassification metric the job publishes (got "rmse"); '
+        "use one of accuracy, precision, recall, f0_5, f1, f2, auc, true_positive_rate, true_negative_rate, "
+        "false_positive_rate, false_negative_rate, estimated_accuracy, estimated_precision, estimated_recall, "
+        "estimated_f1, estimated_auc.",
+    ),
+    (
+        ep(model_quality={**MQ, "probability_attribute": True}),
+        f"{E0}.model_quality.probability_attribute: must be a string or a number (got true); "
+        'e.g. "0" (a CSV position) or a JSON key.',
+    ),
+    (
+        ep(name="e" * 49, retrain_pipeline=None, model_quality=MQ),
+        "fleet.yaml: endpoints[0] ("
+        + "e" * 49
+        + ").name: the model-quality EventBridge Scheduler schedule name 'monitor-"
+        + "e" * 49
+        + "-quality' would be 65 characters (limit 64); monitor endpoints with names of at most 48 characters.",
     ),
     # --- bias alarms
     (
@@ -424,15 +495,18 @@ def test_the_region_is_checked_only_when_given_and_a_queue_is_kept():
 
 
 def test_limits_are_exact_at_the_edge():
-    """The longest names and the most drift features that pass still build requests that fit."""
+    """The longest names and the most alarms that pass still build resources that fit."""
+    from monitor_fleet.derived_limits import alarm_rule_length
+
     data = base()
-    data["endpoints"][0]["alarms"]["drift_features"] = FEATURES[:75]
+    data["endpoints"][0]["alarms"]["drift_features"] = FEATURES[:166]
     fleet = parse(data, "fleet.yaml", region="us-east-1")
-    rule, _ = req.retrain_rule(fleet, fleet.endpoints[0], "us-east-1")
-    assert 4000 < len(rule["EventPattern"]) <= 4096
-    data["endpoints"][0].update(name="e" * 48, alarms={})
+    names = [a["AlarmName"] for a in req.finding_alarms(fleet, fleet.endpoints[0], "")]
+    rule = " OR ".join(f'ALARM("{n}")' for n in names)  # what CloudFormation joins from the template
+    assert len(rule) == alarm_rule_length(names) and 10_000 < len(rule) <= 10_240
+    data["endpoints"][0].update(name="e" * 48, alarms={"drift_features": ["income"]})
     fleet = parse(data, "fleet.yaml", region="us-east-1")
-    assert len(req.retrain_rule(fleet, fleet.endpoints[0], "us-east-1")[0]["Name"]) == 64
+    assert len(req.rule_name(fleet.endpoints[0])) == 64
     data["endpoints"][0].update(name="e" * 55, retrain_pipeline=None, use_model_monitor=True, alarms={})
     fleet = parse(data, "fleet.yaml")
     assert len(req.schedule_name(fleet.endpoints[0])) == 63

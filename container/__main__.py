@@ -87,8 +87,9 @@ def _job(env: Mapping[str, str]) -> int:
         _share_message(contract, text)
         return EXIT_INTERNAL_ERROR
     log.info("%s", outcome.message)
-    write_message(message_file, outcome.message)
-    _share_message(contract, outcome.message)
+    if not outcome.silent:  # SageMaker joins every host's message: only the leader's says how the job went
+        write_message(message_file, outcome.message)
+        _share_message(contract, outcome.message)
     return 0
 
 

@@ -13,10 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from container.dataset_format import DATASET_FORMAT, DatasetFormat, FormatKind, parse_dataset_format
 from container.errors import ContractError
-from container.sagemaker_config import is_leader, job_config_environment
+from container.sagemaker_config import hosts, input_distribution, job_config_environment
 
 __all__ = ["DATASET_FORMAT", "DatasetFormat", "FormatKind", "MonitorContract", "Paths", "from_env", "parse_dataset_format"]
 
@@ -114,7 +115,15 @@ class MonitorContract:
     analysis_type: str = "DATA_QUALITY"
     model_quality_env: tuple[tuple[str, str], ...] = ()
     bias_config: str | None = None
-    is_leader: bool = True
+    # A multi-instance job (resourceconfig.json): this host, every host (the first leads), and how SageMaker
+    # spread the dataset over them (FullyReplicated or ShardedByS3Key, from processingjobconfig.json).
+    current_host: str = "algo-1"
+    hosts: tuple[str, ...] = ("algo-1",)
+    distribution: str = "FullyReplicated"
+
+    @property
+    def is_leader(self) -> bool:
+        return self.current_host == self.hosts[0]
 
     @property
     def is_baseline_job(self) -> bool:
@@ -175,8 +184,13 @@ def from_env(env: Mapping[str, str]) -> MonitorContract:
         report_s3_uri=merged.get(REPORT_S3_URI) or None,
         analysis_type=(merged.get(ANALYSIS_TYPE) or "DATA_QUALITY").strip().upper(),
         model_quality_env=tuple((k, merged[k]) for k in MODEL_QUALITY_VARIABLES if merged.get(k)),
-        is_leader=is_leader(paths.resource_config),
+        **_cluster(paths, Path(merged.get(DATASET_SOURCE) or paths.default_dataset_source)),
     )
+
+
+def _cluster(paths: Paths, dataset_source: Path) -> dict[str, Any]:
+    current, all_hosts = hosts(paths.resource_config)
+    return {"current_host": current, "hosts": all_hosts, "distribution": input_distribution(paths.job_config, dataset_source)}
 
 
 def _check_text(env: Mapping[str, str]) -> None:

@@ -3,8 +3,8 @@
 Each file is read in bounded blocks; each block becomes a table, each column a ``ColumnData`` and a
 partial profile. A file's profiles are merged block by block, and the files' profiles are merged in
 file order, so the result is the same whether the files were read by one process or by several
-(large windows use one worker process per CPU). Memory holds a block per worker plus the profiles,
-however many records the window has.
+(large windows use one worker process per CPU; a multi-instance job, the Dask cluster of its hosts:
+container/cluster). Memory holds a block per worker plus the profiles, however many records the window has.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Protocol
 
 from analyzers.types import InferredType
 from container.contract import MonitorContract
@@ -28,13 +29,19 @@ from container.load.spec import ReadSpec, read_spec
 from container.load.tasks import Task, read_task, tasks
 from container.settings import AnalysisConfig
 
-__all__ = ["Ingested", "ingest", "ingest_spec"]
+__all__ = ["Ingested", "PartReader", "ingest", "ingest_spec"]
 
 log = logging.getLogger(__name__)
 
 PROGRESS_EVERY_S = 10.0
 # Below this many bytes, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 64 << 20
+
+
+class PartReader(Protocol):
+    """Reads a dataset on several hosts (container/cluster): its parts, in the order one host reads them."""
+
+    def read(self, spec: ReadSpec) -> Iterator[Ingested]: ...
 
 
 def ingest(
@@ -46,6 +53,7 @@ def ingest(
     sample_rows: int | None = None,
     seed: int = 0,
     record_keys: bool = False,
+    cluster: PartReader | None = None,
 ) -> Ingested:
     """Profile every row of the dataset. ``names`` are the positional column names (None: from
     the data); ``types`` are the baseline's inferred types, which decide per column whether to
@@ -53,44 +61,50 @@ def ingest(
     which must do both for every column to infer types and domains. ``workers``: processes to
     read files with (None: one per CPU on large windows); it never changes the result.
     ``sample_rows``: also keep a seeded uniform sample of at most this many rows; ``record_keys``: the
-    sample also holds each captured record's ground-truth join key."""
+    sample also holds each captured record's ground-truth join key. ``cluster``: the hosts of a
+    multi-instance job read the parts instead (None: this host alone)."""
     spec = read_spec(contract, config, names, types, sample_rows, seed, record_keys)
-    return ingest_spec(spec, workers)
+    return ingest_spec(spec, workers, cluster)
 
 
-def ingest_spec(spec: ReadSpec, workers: int | None = None) -> Ingested:
+def ingest_spec(spec: ReadSpec, workers: int | None = None, cluster: PartReader | None = None) -> Ingested:
     """``ingest`` of a read specification; an ``s3://`` dataset is fetched into a temporary folder first."""
     if spec.uri is not None:
         with tempfile.TemporaryDirectory(prefix="window-") as local:
             fetched = fetch(spec.uri, spec.window.start, spec.window.end, Path(local))
             log.info("Fetched %d object(s) of the window from %s", fetched, spec.uri)
-            return _ingest_local(replace(spec, source=Path(local), uri=None), workers)
-    return _ingest_local(spec, workers)
+            if cluster is not None:  # the other hosts cannot see this folder
+                log.info("The window was fetched by this host alone; it reads it on its own cores")
+            return _ingest_local(replace(spec, source=Path(local), uri=None), workers, None)
+    return _ingest_local(spec, workers, cluster)
 
 
-def _ingest_local(spec: ReadSpec, workers: int | None) -> Ingested:
-    files, sizes = discover_sized(spec.source)  # one stat a file, as it is listed
-    parts = tasks(files, sizes)
-    workers = workers or _workers(sizes, len(parts))
-    log.info("Reading %d file(s) under %s as %s with %d process(es)", len(files), spec.source, spec.format.kind, workers)
+def _ingest_local(spec: ReadSpec, workers: int | None, cluster: PartReader | None) -> Ingested:
     result = Ingested(sample=RowSample(spec.sample_rows, spec.seed) if spec.sample_rows else None)
     started = last_report = time.monotonic()
-    for part in _parts(spec, parts, workers):
+    for part in cluster.read(spec) if cluster is not None else _local_parts(spec, workers):
         result.absorb(part)
         now = time.monotonic()
         if now - last_report >= PROGRESS_EVERY_S:
             last_report = now
-            _log_progress(result, len(files), now - started)
+            _log_progress(result, now - started)
     result.seconds = time.monotonic() - started
     result.check(str(spec.source))
     return result
 
 
-def _log_progress(result: Ingested, files: int, seconds: float) -> None:
+def _local_parts(spec: ReadSpec, workers: int | None) -> Iterator[Ingested]:
+    files, sizes = discover_sized(spec.source)  # one stat a file, as it is listed
+    parts = tasks(files, sizes)
+    workers = workers or _workers(sizes, len(parts))
+    log.info("Reading %d file(s) under %s as %s with %d process(es)", len(files), spec.source, spec.format.kind, workers)
+    yield from _parts(spec, parts, workers)
+
+
+def _log_progress(result: Ingested, seconds: float) -> None:
     log.info(
-        "progress: %d/%d files, %d records read, %d kept, %d bad, %.0f records/s",
+        "progress: %d files, %d records read, %d kept, %d bad, %.0f records/s",
         result.files,
-        files,
         result.records_read,
         result.records_kept,
         result.records_bad,

@@ -17,10 +17,21 @@ from container.documents import NonEmpty, decode
 from container.errors import ContractError
 
 
+class _S3Input(msgspec.Struct, frozen=True):
+    LocalPath: str | None = None
+    S3DataDistributionType: str | None = None
+
+
+class _Input(msgspec.Struct, frozen=True):
+    S3Input: _S3Input | None = None
+
+
 class _JobConfig(msgspec.Struct, frozen=True):
-    """``processingjobconfig.json``: only ``Environment`` is read; SageMaker's other keys are not ours."""
+    """``processingjobconfig.json``: ``Environment``, and each input's local path and distribution (a
+    multi-instance job's data may be sharded); SageMaker's other keys are not ours."""
 
     Environment: dict[str, object] | None = None
+    ProcessingInputs: list[_Input] | None = None
 
 
 class _ResourceConfig(msgspec.Struct, frozen=True):
@@ -46,18 +57,46 @@ def job_config_environment(path: Path) -> dict[str, str]:
     return {key: value for key, value in environment.items() if isinstance(value, str)}
 
 
-def is_leader(path: Path) -> bool:
-    """On a multi-instance job only the first host writes results (every host sees the same data)."""
+def hosts(path: Path) -> tuple[str, tuple[str, ...]]:
+    """``(current_host, hosts)`` of ``resourceconfig.json``; without the file, a local run: the single host
+    algo-1, as AWS's own containers assume."""
     data = _sagemaker_file(path)
-    if data is None:  # a local run; AWS's own containers then assume the single host algo-1
-        return True
+    if data is None:
+        return "algo-1", ("algo-1",)
     config = decode(data, _ResourceConfig, source=str(path), error=ContractError)
     if config.current_host not in config.hosts:
         raise ContractError(
             f"{path}: current_host is {config.current_host!r}, which is not among hosts {config.hosts!r:.120}; "
             "SageMaker writes this file, check the mount."
         )
-    return config.current_host == sorted(config.hosts)[0]
+    if len(set(config.hosts)) != len(config.hosts):
+        raise ContractError(
+            f"{path}: hosts {config.hosts!r:.120} names a host twice; SageMaker writes this file, check the mount."
+        )
+    return config.current_host, tuple(config.hosts)
+
+
+def input_distribution(path: Path, local_path: Path) -> str:
+    """How SageMaker spread the input mounted at ``local_path`` over the instances: ``FullyReplicated`` (every
+    instance has every file; also when the job config does not say) or ``ShardedByS3Key`` (each has its own)."""
+    data = _sagemaker_file(path)
+    if data is None:
+        return "FullyReplicated"
+    config = decode(data, _JobConfig, source=str(path), error=ContractError)
+    for item in config.ProcessingInputs or []:
+        s3 = item.S3Input
+        if s3 is None or s3.LocalPath is None:
+            continue
+        mounted = Path(s3.LocalPath)
+        if local_path == mounted or mounted in local_path.parents:
+            distribution = s3.S3DataDistributionType or "FullyReplicated"
+            if distribution not in ("FullyReplicated", "ShardedByS3Key"):
+                raise ContractError(
+                    f"{path}: S3DataDistributionType {distribution!r} of the input at {s3.LocalPath} is not "
+                    "FullyReplicated or ShardedByS3Key; SageMaker writes this file, check the mount."
+                )
+            return distribution
+    return "FullyReplicated"
 
 
 def _sagemaker_file(path: Path) -> object | None:

@@ -15,6 +15,7 @@ Example::
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +84,18 @@ class LimitsConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ClusterConfig:
+    """A multi-instance job's Dask cluster: the leader's scheduler port, the port ranges of the workers and
+    their nannies (None: any free port; set both where a security group allows only some ports between the
+    instances), and how long hosts may take to resolve and join."""
+
+    scheduler_port: int = 8786
+    worker_ports: str | None = None  # "9000:9099"
+    nanny_ports: str | None = None
+    join_timeout_s: float = 120.0
+
+
+@dataclass(frozen=True, slots=True)
 class AnalysisConfig:
     columns: ColumnsConfig = field(default_factory=ColumnsConfig)
     payload: PayloadConfig = field(default_factory=PayloadConfig)
@@ -92,6 +105,7 @@ class AnalysisConfig:
     bias: BiasConfig | None = None
     model_quality: dict[str, Any] = field(default_factory=dict)  # the keys given, values checked
     limits: LimitsConfig = field(default_factory=LimitsConfig)
+    cluster: ClusterConfig = field(default_factory=ClusterConfig)
 
 
 def parse(data: object, *, source: str) -> AnalysisConfig:
@@ -116,6 +130,7 @@ def parse(data: object, *, source: str) -> AnalysisConfig:
         bias=None if doc.bias is None else bias_settings(doc.bias, source=source, prefix="bias."),
         model_quality=_model_quality(doc.model_quality or schema.ModelQuality(), f"{source}: model_quality"),
         limits=_limits(doc.limits or schema.Limits(), f"{source}: limits"),
+        cluster=_cluster(doc.cluster or schema.Cluster(), f"{source}: cluster"),
     )
 
 
@@ -139,6 +154,27 @@ def _limits(spec: schema.Limits, where: str) -> LimitsConfig:
         max_nesting_depth=count(spec.max_nesting_depth, f"{where}.max_nesting_depth", defaults.max_nesting_depth, minimum=1),
         bad_record_share=float(share),
     )
+
+
+_PORT_RANGE = re.compile(r"^(\d{1,5}):(\d{1,5})$")
+
+
+def _cluster(spec: schema.Cluster, where: str) -> ClusterConfig:
+    defaults = ClusterConfig()
+    port = defaults.scheduler_port if spec.scheduler_port is None else spec.scheduler_port
+    if not 1024 <= port <= 65535:
+        raise ConfigError(f"{where}.scheduler_port must be a port in [1024, 65535], e.g. 8786. Got {port!r} instead.")
+    for key in ("worker_ports", "nanny_ports"):
+        value = getattr(spec, key)
+        found = None if value is None else _PORT_RANGE.match(value)
+        if value is not None and not (found and 1024 <= int(found[1]) <= int(found[2]) <= 65535):
+            raise ConfigError(
+                f"{where}.{key} must be a port range 'low:high' within [1024, 65535], e.g. '9000:9099'. Got {value!r} instead."
+            )
+    timeout = defaults.join_timeout_s if spec.join_timeout_s is None else float(spec.join_timeout_s)
+    if not 1 <= timeout <= 3600:
+        raise ConfigError(f"{where}.join_timeout_s must be a number of seconds in [1, 3600], e.g. 120. Got {timeout!r} instead.")
+    return ClusterConfig(port, spec.worker_ports, spec.nanny_ports, timeout)
 
 
 def _expectations(spec: schema.Expectations, where: str) -> ExpectationsConfig:

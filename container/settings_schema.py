@@ -121,6 +121,13 @@ class Bias(Section, frozen=True):
 BIAS_KEYS = frozenset(f.encode_name for f in msgspec.structs.fields(Bias))
 
 
+class Cluster(Section, frozen=True):
+    scheduler_port: int | None = None
+    worker_ports: str | None = None
+    nanny_ports: str | None = None
+    join_timeout_s: Number | None = None
+
+
 class Document(Section, frozen=True):
     columns: Columns | None = None
     payload: Payload | None = None
@@ -130,6 +137,7 @@ class Document(Section, frozen=True):
     bias: Bias | None = None
     model_quality: ModelQuality | None = None
     limits: Limits | None = None
+    cluster: Cluster | None = None
 
 
 _UNKNOWN = re.compile(r"^Object contains unknown field `(?P<key>[^`]*)`(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)

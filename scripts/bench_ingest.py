@@ -114,23 +114,35 @@ def measure(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, f
     return wall, peak / 2**20
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def baseline(work: Path, out: Path) -> dict[str, str]:
+    """Run the baseline job on the generated training data into ``out/baseline``; the environment it ran with
+    (the base directory under ``out``), for the jobs that follow."""
+    base_env = {**os.environ, "SAGEMAKER_BASE_DIR": str(out / "ml")}
+    baseline_env = base_env | {
+        "dataset_format": '{"csv": {"header": true}}',
+        "dataset_source": str(work / "baseline"),
+        "output_path": str(out / "baseline"),
+    }
+    measure([sys.executable, "-m", "container"], baseline_env)
+    return base_env
+
+
+def arguments(doc: str | None) -> argparse.Namespace:
+    """The benchmarks' options: window size, repeats, and where the generated data is cached."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "bench")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = arguments(__doc__)
     t = time.perf_counter()
     capture = generate(args.work, args.records)
     print(f"data ready in {time.perf_counter() - t:.0f} s: {capture}")
     out = args.work / "out"
-    base_env = {**os.environ, "SAGEMAKER_BASE_DIR": str(out / "ml")}
-    baseline_env = base_env | {
-        "dataset_format": '{"csv": {"header": true}}',
-        "dataset_source": str(args.work / "baseline"),
-        "output_path": str(out / "baseline"),
-    }
-    measure([sys.executable, "-m", "container"], baseline_env)
+    base_env = baseline(args.work, out)
     job_env = base_env | {
         "dataset_format": '{"sagemakerCaptureJson": {"captureIndexNames": ["endpointInput", "endpointOutput"]}}',
         "dataset_source": str(capture),

@@ -8,9 +8,11 @@ model-quality jobs (``analysis_type=MODEL_QUALITY``).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from container.contract import MonitorContract
+from container.ingest import PartReader
 from container.jobs.inputs import read_inputs
-from container.write.message import Status
 from container.write.report import Outcome, upload
 
 # The expectation, fairness and model-quality steps import pandas, scipy and Great Expectations: they are
@@ -18,8 +20,21 @@ from container.write.report import Outcome, upload
 
 
 def run(contract: MonitorContract) -> Outcome:
+    if len(contract.hosts) == 1:
+        return _run(contract, None)
+    from container.cluster.session import leader_session, serve  # Dask: only with several instances
+    from container.jobs.inputs import read_config
+
+    settings = read_config(contract, None).cluster
     if not contract.is_leader:
-        return Outcome(Status.COMPLETED.says("Job completed successfully; this host is not the leader and wrote no report."))
+        serve(contract, settings)
+        return Outcome(f"Host {contract.current_host} served the leader {contract.hosts[0]}.", silent=True)
+    with leader_session(contract, settings) as session:
+        outcome = _run(contract, session.reader)
+    return replace(outcome, message=outcome.message + session.note)
+
+
+def _run(contract: MonitorContract, cluster: PartReader | None) -> Outcome:
     if contract.analysis_type == "MODEL_QUALITY":
         from container.jobs.inputs import read_config
         from container.jobs.model_quality import run_model_quality
@@ -27,12 +42,12 @@ def run(contract: MonitorContract) -> Outcome:
 
         config = read_config(contract, None)
         settings = model_quality_settings(dict(contract.model_quality_env), config.model_quality)
-        return upload(contract, run_model_quality(contract, config, settings))
+        return upload(contract, run_model_quality(contract, config, settings, cluster))
     baseline, config = read_inputs(contract)
     if contract.is_baseline_job:
         from container.jobs.baseline import baseline_job
 
-        return upload(contract, baseline_job(contract, config))
+        return upload(contract, baseline_job(contract, config, cluster))
     from container.jobs.data_quality import monitoring_job
 
-    return upload(contract, monitoring_job(contract, config, baseline))
+    return upload(contract, monitoring_job(contract, config, baseline, cluster))

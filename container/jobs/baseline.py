@@ -6,7 +6,7 @@ from __future__ import annotations
 from analyzers.quality.suggest_suite import suggest_suite
 from analyzers.suggest import infer_type, suggest
 from container.contract import CONSTRAINTS_FILE, STATISTICS_FILE, SUITE_FILE, MonitorContract
-from container.ingest import ingest
+from container.ingest import PartReader, ingest
 from container.jobs.inputs import bias_config
 from container.jobs.summary import log_summary
 from container.settings import AnalysisConfig
@@ -24,11 +24,12 @@ from container.write.report import (
 from container.write.statistics import statistics_document
 
 
-def baseline_job(contract: MonitorContract, config: AnalysisConfig) -> Outcome:
+def baseline_job(contract: MonitorContract, config: AnalysisConfig, cluster: PartReader | None = None) -> Outcome:
     bias = bias_config(contract, config)
     data = ingest(
         contract,
         config,
+        cluster=cluster,
         names=config.columns.names,
         types=None,
         sample_rows=bias.row_budget if bias else None,

@@ -11,7 +11,7 @@ from analyzers.evaluate import FeatureResult, evaluate
 from analyzers.findings import CheckType, Finding
 from analyzers.quality.columns import extra_columns, missing_columns, width_mismatch
 from container.contract import STATISTICS_FILE, FormatKind, MonitorContract
-from container.ingest import Ingested, ingest
+from container.ingest import Ingested, PartReader, ingest
 from container.jobs.inputs import Baseline, bias_config
 from container.jobs.summary import log_summary, positional
 from container.settings import AnalysisConfig, BiasConfig, suite_source
@@ -47,13 +47,16 @@ class _Steps:
         return max(budgets) or None
 
 
-def monitoring_job(contract: MonitorContract, config: AnalysisConfig, baseline: Baseline) -> Outcome:
+def monitoring_job(
+    contract: MonitorContract, config: AnalysisConfig, baseline: Baseline, cluster: PartReader | None = None
+) -> Outcome:
     names = config.columns.names or (baseline.names if positional(contract) else None)
     types = {name: baseline.inferred_type(name) for name in baseline.names}
     steps = _steps(contract, config, baseline)  # checked before any data is read
     data = ingest(
         contract,
         config,
+        cluster=cluster,
         names=names,
         types=types,
         sample_rows=steps.sample_rows(config),

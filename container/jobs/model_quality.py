@@ -29,7 +29,7 @@ from analyzers.model_quality.report import (
 )
 from container.contract import CONSTRAINTS_FILE, STATISTICS_FILE, FormatKind, MonitorContract
 from container.errors import ConfigError
-from container.ingest import ingest
+from container.ingest import PartReader, ingest
 from container.load.ground_truth import read_labels
 from container.load.problems import ProblemLog
 from container.load.quality_baseline import QualityStatistics, read_quality_constraints, read_quality_statistics
@@ -53,12 +53,21 @@ from container.write.report import (
 )
 
 
-def run_model_quality(contract: MonitorContract, config: AnalysisConfig, settings: ModelQualitySettings) -> Outcome:
+def run_model_quality(
+    contract: MonitorContract, config: AnalysisConfig, settings: ModelQualitySettings, cluster: PartReader | None = None
+) -> Outcome:
     capture = contract.dataset_format.kind is FormatKind.CAPTURE
     if capture:  # only the model's output is needed; its columns are named by position or by key
         contract = replace(contract, dataset_format=replace(contract.dataset_format, capture_parts=("endpointOutput",)))
     data = ingest(
-        contract, config, names=None, types=None, sample_rows=settings.row_budget, seed=settings.seed, record_keys=capture
+        contract,
+        config,
+        names=None,
+        types=None,
+        sample_rows=settings.row_budget,
+        seed=settings.seed,
+        record_keys=capture,
+        cluster=cluster,
     )
     frame = data.sample.table.to_pandas() if data.sample is not None and data.sample.table is not None else pd.DataFrame()
     rng = np.random.default_rng(settings.seed)

@@ -50,6 +50,7 @@ def write_documents(contract: MonitorContract, documents: tuple[Document, ...] |
 class Outcome:
     message: str
     violations: int = 0
+    silent: bool = False  # a host of a multi-instance job other than the leader: it writes no message
 
 
 def finish(

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from container.errors import ConfigError
-from container.settings import parse, parse_text
+from container.settings import ClusterConfig, parse, parse_text
 
 
 def test_full_config():
@@ -25,7 +25,7 @@ def test_full_config():
     [
         (
             {"colums": {}},
-            "unknown key 'colums'; allowed keys are bias, columns, drift, empty_window, expectations, limits, model_quality, payload",
+            "unknown key 'colums'; allowed keys are bias, cluster, columns, drift, empty_window, expectations, limits, model_quality, payload",
         ),
         ({"columns": {"inputs": []}}, "columns: unknown key 'inputs'; allowed keys are input, output"),
         ({"columns": {"input": ["a", "a"]}}, "names 'a' twice"),
@@ -247,3 +247,30 @@ def test_valid_values_keep_their_meaning():
     assert c.limits.bad_record_share == 1.0 and isinstance(c.limits.bad_record_share, float)
     assert parse({"drift": None, "columns": None}, source="t").drift is None  # null is absent
     assert parse({"drift": {}}, source="t").drift is not None  # an empty section switches drift on
+
+
+def test_cluster_settings_and_their_defaults():
+    assert parse({}, source="c").cluster == ClusterConfig(8786, None, None, 120.0)
+    given = {"scheduler_port": 9786, "worker_ports": "9000:9099", "nanny_ports": "9100:9199", "join_timeout_s": 30}
+    assert parse({"cluster": given}, source="c").cluster == ClusterConfig(9786, "9000:9099", "9100:9199", 30.0)
+
+
+@pytest.mark.parametrize(
+    ("cluster", "expected"),
+    [
+        ({"scheduler_port": 80}, "c: cluster.scheduler_port must be a port in [1024, 65535], e.g. 8786. Got 80 instead."),
+        (
+            {"worker_ports": "9100:9000"},
+            "c: cluster.worker_ports must be a port range 'low:high' within [1024, 65535], e.g. '9000:9099'. Got '9100:9000' instead.",
+        ),
+        ({"join_timeout_s": 0}, "c: cluster.join_timeout_s must be a number of seconds in [1, 3600], e.g. 120. Got 0.0 instead."),
+        (
+            {"workers": 3},
+            "c: cluster: unknown key 'workers'; allowed keys are join_timeout_s, nanny_ports, scheduler_port, worker_ports.",
+        ),
+    ],
+)
+def test_bad_cluster_settings_are_named(cluster, expected):
+    with pytest.raises(ConfigError) as caught:
+        parse({"cluster": cluster}, source="c")
+    assert str(caught.value) == expected

@@ -234,13 +234,40 @@ def test_resourceconfig_must_make_sense(tmp_path, document, expected):
 
 
 def test_resourceconfig_leader_and_extra_keys(tmp_path):
-    assert from_env({"SAGEMAKER_BASE_DIR": str(tmp_path)}).is_leader  # no file: a local run leads
+    local = from_env({"SAGEMAKER_BASE_DIR": str(tmp_path)})
+    assert (local.is_leader, local.hosts, local.distribution) == (True, ("algo-1",), "FullyReplicated")  # no file
     _config_file(
         tmp_path,
         "resourceconfig.json",
         {"current_host": "algo-1", "hosts": ["algo-2", "algo-1"], "network_interface_name": "eth0"},
     )
-    assert from_env({"SAGEMAKER_BASE_DIR": str(tmp_path)}).is_leader
+    # The first host listed leads (every host reads the same file, so they agree on it).
+    assert not from_env({"SAGEMAKER_BASE_DIR": str(tmp_path)}).is_leader
+
+
+@pytest.mark.parametrize(
+    ("local_path", "distribution", "dataset_source", "expected"),
+    [
+        ("/opt/ml/processing/input/endpoint", "ShardedByS3Key", "/opt/ml/processing/input/endpoint", "ShardedByS3Key"),
+        ("/opt/ml/processing/input", "ShardedByS3Key", "/opt/ml/processing/input/endpoint/churn", "ShardedByS3Key"),
+        ("/opt/ml/processing/baseline", "ShardedByS3Key", "/opt/ml/processing/input/endpoint", "FullyReplicated"),
+        ("/opt/ml/processing/input/endpoint", None, "/opt/ml/processing/input/endpoint", "FullyReplicated"),
+    ],
+)
+def test_the_distribution_is_that_of_the_input_holding_the_dataset(tmp_path, local_path, distribution, dataset_source, expected):
+    s3 = {"LocalPath": local_path, **({"S3DataDistributionType": distribution} if distribution else {})}
+    _config_file(tmp_path, "processingjobconfig.json", {"ProcessingInputs": [{"InputName": "x", "S3Input": s3}]})
+    contract = from_env({"SAGEMAKER_BASE_DIR": str(tmp_path), "dataset_source": dataset_source})
+    assert contract.distribution == expected
+
+
+def test_an_unknown_distribution_is_a_contract_error(tmp_path):
+    s3 = {"LocalPath": "/opt/ml/processing/input", "S3DataDistributionType": "Sharded"}
+    path = _config_file(tmp_path, "processingjobconfig.json", {"ProcessingInputs": [{"S3Input": s3}]})
+    assert _contract_error(tmp_path, dataset_source="/opt/ml/processing/input") == (
+        f"{path}: S3DataDistributionType 'Sharded' of the input at /opt/ml/processing/input is not FullyReplicated or "
+        "ShardedByS3Key; SageMaker writes this file, check the mount."
+    )
 
 
 @pytest.mark.parametrize(

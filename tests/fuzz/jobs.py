@@ -131,7 +131,11 @@ def resourceconfig_case(d: Draw, world: World) -> JobCase:
     if d.bool():
         doc["current_host"] = "algo-2"
     data, note = mutate_document(d, doc)
-    return JobCase("resourceconfig", world.monitor_env("{base}"), (("config/resourceconfig.json", data),), note)
+    # Several hosts make a Dask cluster: hosts that never resolve here are given up on after a second, not the
+    # two minutes a real cluster gets (the job then ends with a ClientError naming the host).
+    env = world.monitor_env("{base}") | {"analysis_config": "{base}/cluster.json"}
+    cluster = b'{"cluster": {"join_timeout_s": 1}}'
+    return JobCase("resourceconfig", env, (("config/resourceconfig.json", data), ("cluster.json", cluster)), note)
 
 
 def env_case(d: Draw, world: World) -> JobCase:

@@ -43,6 +43,20 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     raise Stopped(signum)
 
 
+def stop_within(exc: BaseException) -> Stopped | None:
+    """The Stopped an exception was raised from, if any. A stop can land anywhere, and some places turn what
+    they catch into another exception: a signal during class creation (an import) surfaces as
+    ``RuntimeError: Error calling __set_name__ ...`` whose cause is our Stopped."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, Stopped):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def main(env: Mapping[str, str]) -> int:
     """Run one job; write ``<base>/output/message``; return the exit code.
 
@@ -81,6 +95,9 @@ def _job(env: Mapping[str, str]) -> int:
         _share_message(contract, text)
         return EXIT_CLIENT_ERROR
     except Exception as exc:
+        stop = stop_within(exc)
+        if stop is not None:  # a stop that Python wrapped (see stop_within) is still a stop
+            raise stop from None
         log.exception("internal error")
         text = Status.INTERNAL_ERROR.says(type(exc).__name__)
         write_message(message_file, text)

@@ -151,3 +151,30 @@ def _wait_for_a_temporary_file(folder: Path, process: subprocess.Popen[bytes]) -
         except FileNotFoundError:
             pass
     return False
+
+
+def test_a_stop_that_python_wraps_is_still_a_stop(tmp_path, monkeypatch):
+    """A SIGTERM during class creation (an import) reaches us as ``RuntimeError: Error calling __set_name__``
+    caused by our Stopped: the job must still end as stopped (143, the Stopped message), not as our bug."""
+    import container.jobs
+    from container.__main__ import Stopped, main, stop_within
+
+    class StoppedWhileNamed:
+        def __set_name__(self, owner, name):
+            raise Stopped(signal.SIGTERM)
+
+    def run(contract):
+        type("Settings", (), {"limits": StoppedWhileNamed()})  # what the interrupted import was doing
+
+    with pytest.raises(RuntimeError) as wrapped:
+        run(None)
+    assert isinstance(stop_within(wrapped.value), Stopped) and stop_within(ValueError("x")) is None
+    monkeypatch.setattr(container.jobs, "run", run)
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        code = main({"SAGEMAKER_BASE_DIR": str(tmp_path), "dataset_source": str(tmp_path)})
+    finally:
+        for each, handler in handlers.items():
+            signal.signal(each, handler)
+    assert code == 128 + signal.SIGTERM
+    assert message(tmp_path) == "Stopped: the job received SIGTERM before it finished; no report was completed."

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from monitor_fleet import alerting
 from monitor_fleet import requests as req
 from monitor_fleet.spec import Endpoint, Fleet
 
@@ -27,7 +28,7 @@ def dashboard(fleet: Fleet, endpoint: Endpoint, alarm_arns: list[Any]) -> dict[s
         return _metric_widget(label, [[{"expression": f"SEARCH('{_quoted(query)}', '{stat}', {period})", "id": "s"}]], period)
 
     def metric(name: str, stat: str, label: str) -> list[Any]:
-        dims = [x for d in req.dimensions(endpoint) for x in (d["Name"], d["Value"])]
+        dims = [x for d in alerting.dimensions(endpoint) for x in (d["Name"], d["Value"])]
         return [fleet.cloudwatch_namespace, name, *dims, {"stat": stat, "label": label}]
 
     widgets = [

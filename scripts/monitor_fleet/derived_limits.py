@@ -130,9 +130,9 @@ def _environment_sizes(fleet: Fleet, endpoint: Endpoint, where: str) -> None:
 def _retrain_trigger(fleet: Fleet, endpoint: Endpoint, where: str) -> None:
     """The composite alarm that triggers retraining: it needs alarms to combine, and its rule (every alarm
     name in ``ALARM("...") OR ...``) must fit CloudWatch's limit."""
-    from monitor_fleet import requests as req
+    from monitor_fleet import alerting
 
-    names = [a["AlarmName"] for a in req.finding_alarms(fleet, endpoint, "")]
+    names = [a["AlarmName"] for a in alerting.finding_alarms(fleet, endpoint, "")]
     if endpoint.retrain_pipeline is not None and not names:
         fail(
             f"{where}.retrain_pipeline",

@@ -19,7 +19,7 @@ import hashlib
 import re
 from typing import Any
 
-from monitor_fleet import dashboard, iam
+from monitor_fleet import alerting, dashboard, iam
 from monitor_fleet import requests as req
 from monitor_fleet.spec import Endpoint, Fleet
 
@@ -32,7 +32,7 @@ def render(fleet: Fleet) -> dict[str, Any]:
     topics = _topics(fleet, resources)
     for endpoint in fleet.endpoints:
         resources |= _endpoint_resources(fleet, endpoint, topics[endpoint.alarm_topic])
-    resources["FailedRunsRule"] = _resource("AWS::Events::Rule", req.failed_runs_rule(fleet, sorted_refs(topics)))
+    resources["FailedRunsRule"] = _resource("AWS::Events::Rule", alerting.failed_runs_rule(fleet, sorted_refs(topics)))
     return {
         "AWSTemplateFormatVersion": FORMAT_VERSION,
         "Description": f"sagemaker-monitor fleet {fleet.stack_name}: schedules, alarms, dashboards, roles",
@@ -105,17 +105,17 @@ def _endpoint_resources(fleet: Fleet, endpoint: Endpoint, topic: Any) -> dict[st
         out[logical_id(endpoint.name, "quality-schedule" if quality else "schedule")] = schedule
     ids: dict[str, list[str]] = {"finding": [], "heartbeat": []}
     for kind, alarms in (
-        ("finding", req.finding_alarms(fleet, endpoint, topic)),
-        ("heartbeat", req.heartbeat_alarms(fleet, endpoint, topic)),
+        ("finding", alerting.finding_alarms(fleet, endpoint, topic)),
+        ("heartbeat", alerting.heartbeat_alarms(fleet, endpoint, topic)),
     ):
         for alarm in alarms:
             alarm_id = logical_id(endpoint.name, alarm["AlarmName"].removeprefix(req.alarm_name(endpoint, "")))
             out[alarm_id] = _resource("AWS::CloudWatch::Alarm", alarm)
             ids[kind].append(alarm_id)
     if ids["finding"]:
-        composite = req.composite_alarm(endpoint, [{"Ref": i} for i in ids["finding"]])
+        composite = alerting.composite_alarm(endpoint, [{"Ref": i} for i in ids["finding"]])
         out[logical_id(endpoint.name, "retrain-trigger")] = _resource("AWS::CloudWatch::CompositeAlarm", composite)
-        rule = req.retrain_rule(endpoint, iam.role_arn(fleet, "events"), composite["AlarmName"])
+        rule = alerting.retrain_rule(endpoint, iam.role_arn(fleet, "events"), composite["AlarmName"])
         if rule is not None:
             out[logical_id(endpoint.name, "retrain")] = _resource("AWS::Events::Rule", rule)
     # By name, not GetAtt: a dashboard does not need its alarms to exist first, and the template stays flat.

@@ -14,16 +14,17 @@ def runs_of_churn(tmp_path, aws_env):  # type: ignore[no-untyped-def]
     return fleet_cli(aws_env, "runs", path, "churn")
 
 
+def scheduled_run(tmp_path, sample, baseline, aws_env, **extra):  # type: ignore[no-untyped-def]
+    """A monitoring run as the fleet schedules it: the hour before end_time, reports uploaded to the sample
+    fleet's report_s3_uri for churn."""
+    moto_client("s3", aws_env).create_bucket(Bucket="reports")
+    env = {**aws_env, "report_s3_uri": "s3://reports/monitor/churn/monitor-churn", "analysis_window": "PT1H", "start_time": ""}
+    return monitor(tmp_path, sample, baseline, **env, **extra)
+
+
 def test_runs_lists_the_reports_a_scheduled_job_uploaded(sample, baseline, tmp_path, aws_env):
     s3 = moto_client("s3", aws_env)
-    s3.create_bucket(Bucket="reports")
-    env = {
-        **aws_env,
-        "report_s3_uri": "s3://reports/monitor/churn/monitor-churn",
-        "analysis_window": "PT1H",
-        "start_time": "",
-    }
-    result = monitor(tmp_path, sample, baseline, **env)
+    result = scheduled_run(tmp_path, sample, baseline, aws_env)
     assert result.returncode == 0, result.stdout
     keys = {o["Key"] for o in s3.list_objects_v2(Bucket="reports")["Contents"]}
     assert "monitor/churn/monitor-churn/2024/01/19/20/constraint_violations.json" in keys
@@ -55,15 +56,8 @@ def test_no_region_is_a_client_error_that_says_the_fix(sample, baseline, tmp_pat
 
 def test_runs_shows_a_failed_run_with_its_message(sample, baseline, tmp_path, aws_env):
     s3 = moto_client("s3", aws_env)
-    s3.create_bucket(Bucket="reports")
-    env = {
-        **aws_env,
-        "report_s3_uri": "s3://reports/monitor/churn/monitor-churn",
-        "analysis_window": "PT1H",
-        "start_time": "",
-        "expectation_suite": str(tmp_path / "missing-suite.json"),  # a mistake: the run fails with a ClientError
-    }
-    result = monitor(tmp_path, sample, baseline, **env)
+    # A mistake: the run fails with a ClientError.
+    result = scheduled_run(tmp_path, sample, baseline, aws_env, expectation_suite=str(tmp_path / "missing-suite.json"))
     assert result.returncode == 2, result.stdout
     key = "monitor/churn/monitor-churn/2024/01/19/20/message"
     assert s3.get_object(Bucket="reports", Key=key)["Body"].read().decode() == message(tmp_path)

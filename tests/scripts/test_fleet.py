@@ -24,7 +24,7 @@ from tests.conftest import ROOT, moto_client
 
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from monitor_fleet import lint, stack
+from monitor_fleet import alerting, lint, stack
 from monitor_fleet import requests as req
 from monitor_fleet.spec import parse
 from monitor_fleet.template import logical_id, render
@@ -336,7 +336,7 @@ def test_bias_alarms_are_two_sided_around_the_fair_value(metric, threshold, valu
         '{metric: DI, facet: sex, facet_value: F, label: label, label_value: "1", threshold: 0.2}',
         f'{{metric: {metric}, facet: sex, facet_value: F, label: label, label_value: "1", threshold: {threshold}}}',
     )
-    alarm = req.bias_alarm(fleet(text), fleet(text).endpoints[1], "topic", fleet(text).endpoints[1].alarms.bias[0])
+    alarm = alerting.bias_alarm(fleet(text), fleet(text).endpoints[1], "topic", fleet(text).endpoints[1].alarms.bias[0])
     [math] = [m for m in alarm["Metrics"] if "Expression" in m]
     found = re.fullmatch(r"ABS\(value - ([0-9.]+)\)", math["Expression"])
     assert found, math["Expression"]
@@ -403,8 +403,8 @@ def test_each_endpoint_gets_a_dashboard_of_its_alarms_and_metrics(aws_env):
     body = json.loads(cloudwatch.get_dashboard(DashboardName="monitor-churn")["DashboardBody"])
     widgets = {w["properties"]["title"]: w for w in body["widgets"]}
     alarms = widgets["churn: alarms"]["properties"]["alarms"]
-    expected = [a["AlarmName"] for a in req.finding_alarms(fleet(), fleet().endpoints[0], "")]
-    expected += [a["AlarmName"] for a in req.heartbeat_alarms(fleet(), fleet().endpoints[0], "")]
+    expected = [a["AlarmName"] for a in alerting.finding_alarms(fleet(), fleet().endpoints[0], "")]
+    expected += [a["AlarmName"] for a in alerting.heartbeat_alarms(fleet(), fleet().endpoints[0], "")]
     assert alarms == [f"arn:aws:cloudwatch:us-east-1:123456789012:alarm:{name}" for name in expected]
     [[drift]] = widgets["drift per feature (distance from the baseline)"]["properties"]["metrics"]
     assert drift["expression"] == (

@@ -15,6 +15,7 @@ from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from monitor_fleet import alerting
 from monitor_fleet import requests as req
 from monitor_fleet.spec import FleetError, load, parse
 
@@ -501,7 +502,7 @@ def test_limits_are_exact_at_the_edge():
     data = base()
     data["endpoints"][0]["alarms"]["drift_features"] = FEATURES[:166]
     fleet = parse(data, "fleet.yaml", region="us-east-1")
-    names = [a["AlarmName"] for a in req.finding_alarms(fleet, fleet.endpoints[0], "")]
+    names = [a["AlarmName"] for a in alerting.finding_alarms(fleet, fleet.endpoints[0], "")]
     rule = " OR ".join(f'ALARM("{n}")' for n in names)  # what CloudFormation joins from the template
     assert len(rule) == alarm_rule_length(names) and 10_000 < len(rule) <= 10_240
     data["endpoints"][0].update(name="e" * 48, alarms={"drift_features": ["income"]})

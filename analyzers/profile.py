@@ -2,8 +2,9 @@
 
 A capture window is profiled file by file and batch by batch, and the partial profiles are merged,
 so memory stays bounded by the sketch and category caps, not by the number of records.
-Counts, minimum and maximum merge exactly; sum, mean and variance merge by Chan's parallel formulas
-(equal to a one-pass computation up to floating-point rounding, and finite for any finite values);
+Counts, minimum, maximum, sum and mean merge exactly (the same bits however the data was split); variance
+merges by Chan's parallel formulas (equal to a one-pass computation up to floating-point rounding, and finite
+for any finite values);
 quantiles merge within the KLL sketch's rank error.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow.compute as pc
 
+from analyzers.exact_sum import ExactSum
 from analyzers.kll import KllSketch
 from analyzers.types import ColumnData
 
@@ -51,17 +53,18 @@ class TypeCounts:
 
 @dataclass(frozen=True, slots=True)
 class Moments:
-    """Count, sum, mean, sum of squared deviations (``m2``), min, max and how many were negative.
+    """Count, exact sum, mean, sum of squared deviations (``m2``), min, max and how many were negative.
 
-    ``total`` and ``m2`` are kept in units of ``scale`` (and ``scale**2``), a power of two that is 1
-    unless the values are beyond 2**±400: then squares, and sums of many values, would leave float64
-    (values near 1e308 gave an infinite mean and a NaN standard deviation). Dividing by a power of two
-    is exact, so scaled results are the unscaled ones bit for bit wherever those are finite. Read
-    them through ``sum`` and ``std_dev``; ``mean`` is never scaled (it lies between min and max).
+    ``exact`` is the sum without rounding (analyzers/exact_sum.py), so ``sum`` and ``mean`` are the same
+    bits however the data was split into parts and in whatever order the parts merged. ``m2`` is kept in
+    units of ``scale**2``, where ``scale`` is a power of two that is 1 unless the values are beyond 2**±400:
+    then squares would leave float64 (values near 1e308 gave a NaN standard deviation). Dividing by a power
+    of two is exact, so scaled results are the unscaled ones bit for bit wherever those are finite. Read it
+    through ``std_dev``; it merges by Chan's formulas, equal up to float rounding (not bit for bit) across splits.
     """
 
     count: int = 0
-    total: float = 0.0
+    exact: ExactSum = field(default_factory=ExactSum)
     mean: float = float("nan")
     m2: float = 0.0
     minimum: float = float("nan")
@@ -76,13 +79,13 @@ class Moments:
         minimum, maximum = float(values.min()), float(values.max())
         scale = _scale(max(-minimum, maximum))
         scaled = values if scale == 1.0 else values / scale
-        total = float(scaled.sum())
-        mean = total / values.size  # what ndarray.mean computes, without a second pass
+        exact = ExactSum.of(values)
+        mean = exact.divided_by(values.size)  # correctly rounded, so between min and max
         return cls(
             count=int(values.size),
-            total=total,
-            mean=_between(mean * scale, minimum, maximum),
-            m2=float(np.square(scaled - mean).sum()),
+            exact=exact,
+            mean=mean,
+            m2=float(np.square(scaled - mean / scale).sum()),
             minimum=minimum,
             maximum=maximum,
             negative=int(np.count_nonzero(values < 0)),
@@ -97,12 +100,12 @@ class Moments:
         sizes = [abs(v) for v in (minimum, maximum, std_dev) if math.isfinite(v)]
         scale = _scale(max(sizes, default=0.0))
         m2 = (std_dev / scale) ** 2 * count if math.isfinite(std_dev) else 0.0
-        return cls(count, total / scale, mean, m2, minimum, maximum, negative, scale)
+        return cls(count, ExactSum.of_float(total), mean, m2, minimum, maximum, negative, scale)
 
     @property
     def sum(self) -> float:
-        """The float64 sum: ±inf when the exact sum is beyond float64 (IEEE rounding of it)."""
-        return self.total * self.scale
+        """The exact sum rounded to float64: ±inf when it is beyond float64 (IEEE rounding of it)."""
+        return self.exact.to_float()
 
     @property
     def std_dev(self) -> float:
@@ -110,8 +113,8 @@ class Moments:
         return float(np.sqrt(self.m2 / self.count)) * self.scale if self.count else float("nan")
 
     def merge(self, other: Moments) -> Moments:
-        """Chan's parallel formulas, in the larger of the two scales (the other part's tiniest
-        contributions may round away there, far below the result's own rounding)."""
+        """Exact sums add exactly; ``m2`` by Chan's parallel formulas, in the larger of the two scales (the
+        other part's tiniest contributions may round away there, far below the result's own rounding)."""
         if other.count == 0:
             return self
         if self.count == 0:
@@ -123,10 +126,11 @@ class Moments:
         a, b = self.scale / scale, other.scale / scale
         n = self.count + other.count
         delta = other.mean / scale - self.mean / scale  # never overflows, unlike other.mean - self.mean
+        exact = self.exact + other.exact
         return Moments(
             count=n,
-            total=self.total * a + other.total * b,
-            mean=_between((self.mean / scale + delta * other.count / n) * scale, minimum, maximum),
+            exact=exact,
+            mean=_between(exact.divided_by(n), minimum, maximum),
             m2=self.m2 * a * a + other.m2 * b * b + delta * delta * self.count * other.count / n,
             minimum=minimum,
             maximum=maximum,

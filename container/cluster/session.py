@@ -54,7 +54,7 @@ def leader_session(contract: MonitorContract, settings: ClusterConfig) -> Iterat
         note = _missing_hosts(missing, contract.distribution, settings.join_timeout_s)
         hosts_by_address = {address: host for host, address in addresses.items() if address in joined}
         yield LeaderSession(DaskReader(client, contract.distribution == SHARDED, hosts_by_address), note)
-        client.run(remote.finished)  # each host's worker command then knows the leader finished
+        _tell_finished(client)
     finally:
         if client is not None:
             try:
@@ -63,6 +63,19 @@ def leader_session(contract: MonitorContract, settings: ClusterConfig) -> Iterat
                 log.warning("the cluster was already gone at shutdown")
         for process in reversed(started):
             processes.stop(process)
+
+
+def _tell_finished(client: object) -> None:
+    """Each host's worker command then knows the leader finished. The outputs are written by now: a host that
+    cannot be told exits non-zero with its own message, and the leader's outcome stands."""
+    try:
+        answers = client.run(remote.finished, on_error="return")  # type: ignore[attr-defined]
+    except Exception as e:  # noqa: BLE001 - the outcome is decided; Dask's errors here vary (comm closed, timeout, no scheduler)
+        log.warning("could not tell the other hosts the job finished (%s); they will report the leader gone", e)
+        return
+    for worker, answer in answers.items():
+        if isinstance(answer, BaseException):
+            log.warning("could not tell worker %s the job finished (%r); its host will report the leader gone", worker, answer)
 
 
 def serve(contract: MonitorContract, settings: ClusterConfig) -> int:

@@ -4,9 +4,12 @@
     .venv/bin/python -m tests.golden.record --check    # runs everything, compares, writes nothing
     .venv/bin/python -m tests.golden.record --rev 3d73de2   # the container of a commit, not the working tree
 
-The tree in ``expected/`` was recorded with ``--rev 3d73de2`` (the last commit before the redesign,
+The tree in ``expected/`` was first recorded with ``--rev 3d73de2`` (the last commit before the redesign,
 "Thousands of tiny capture files..."): the cases' inputs come from this working tree, the container from
 that commit. Checked identical in four runs: random PYTHONHASHSEED, 0, 999 on one CPU (taskset -c 0).
+Re-recorded once since, when sums became exact (analyzers/exact_sum.py): only ``sum`` and ``mean`` (now the
+exact value correctly rounded, e.g. 483.444 where the float sum gave 483.4440000000001), the CloudWatch
+``Sum`` taken from them, and ``std_dev`` in its last digit changed.
 
 Each case runs as SageMaker runs the image: a fresh ``python -m container`` process with the case's
 environment and its own SAGEMAKER_BASE_DIR. Every file under that folder (output_path, output/message,

@@ -22,11 +22,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     LANG=C.UTF-8 \
     PATH=/opt/venv/bin:$PATH \
     PYTHONPATH=/app \
-    GX_ANALYTICS_ENABLED=false
+    GX_ANALYTICS_ENABLED=false \
+    MPLCONFIGDIR=/opt/matplotlib
 # Same base in both stages, so the venv's interpreter path still exists.
 COPY --from=build /opt/venv /opt/venv
 COPY analyzers/ /app/analyzers/
 COPY container/ /app/container/
+# matplotlib's font cache, built once here: a job never scans fonts or writes a cache (report.html's charts).
+RUN python -c "import matplotlib.font_manager" && chmod -R a+rX /opt/matplotlib
 RUN groupadd --system --gid 10001 monitor \
  && useradd --system --uid 10001 --gid monitor --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin monitor
 USER 10001:10001

@@ -7,7 +7,10 @@ PY := $(VENV)/bin/python
 SAMPLE := sample-data
 OUT := demo-output
 
-.PHONY: demo test unit image image-test push lint bench clean
+.PHONY: demo test unit image image-test push lint bench browser clean
+
+# Debian's Chromium, for the tests that open report.html and trend.html in a real headless browser.
+CHROMIUM := /usr/bin/chromium
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock
 	python3 -m venv $(VENV)
@@ -23,7 +26,12 @@ demo: $(VENV)/.installed $(SAMPLE)/capture
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
-unit: $(VENV)/.installed
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+
+browser: $(CHROMIUM)
+
+unit: $(VENV)/.installed $(CHROMIUM)
 	$(PY) -m pytest
 
 # Needs a Docker engine. BASE_IMAGE=... overrides the Dockerfile's base; ALLOW_DIRTY=1 builds a changed work tree.

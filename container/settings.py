@@ -96,6 +96,16 @@ class ClusterConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportConfig:
+    """The pages people read: ``report.html`` on every run (``html``), and ``trend.html`` across the last
+    ``history_runs`` runs found under ``history`` (a local folder of past outputs or the ``report_s3_uri``)."""
+
+    html: bool = True
+    history: str | None = None
+    history_runs: int = 48
+
+
+@dataclass(frozen=True, slots=True)
 class AnalysisConfig:
     columns: ColumnsConfig = field(default_factory=ColumnsConfig)
     payload: PayloadConfig = field(default_factory=PayloadConfig)
@@ -106,6 +116,7 @@ class AnalysisConfig:
     model_quality: dict[str, Any] = field(default_factory=dict)  # the keys given, values checked
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
 
 
 def parse(data: object, *, source: str) -> AnalysisConfig:
@@ -131,6 +142,7 @@ def parse(data: object, *, source: str) -> AnalysisConfig:
         model_quality=_model_quality(doc.model_quality or schema.ModelQuality(), f"{source}: model_quality"),
         limits=_limits(doc.limits or schema.Limits(), f"{source}: limits"),
         cluster=_cluster(doc.cluster or schema.Cluster(), f"{source}: cluster"),
+        report=_report(doc.report or schema.Report(), f"{source}: report"),
     )
 
 
@@ -175,6 +187,18 @@ def _cluster(spec: schema.Cluster, where: str) -> ClusterConfig:
     if not 1 <= timeout <= 3600:
         raise ConfigError(f"{where}.join_timeout_s must be a number of seconds in [1, 3600], e.g. 120. Got {timeout!r} instead.")
     return ClusterConfig(port, spec.worker_ports, spec.nanny_ports, timeout)
+
+
+def _report(spec: schema.Report, where: str) -> ReportConfig:
+    if spec.history == "":
+        raise ConfigError(f"{where}.history must be a folder of past runs' outputs or an s3:// prefix. Got '' instead.")
+    runs = ReportConfig().history_runs if spec.history_runs is None else spec.history_runs
+    if not 1 <= runs <= 10_000:
+        raise ConfigError(f"{where}.history_runs must be an integer in [1, 10000], e.g. 48. Got {runs!r} instead.")
+    html = True if spec.html is None else spec.html
+    if spec.history is not None and not html:
+        raise ConfigError(f"{where}.history asks for trend.html, which is written with report.html: set html to true.")
+    return ReportConfig(html, spec.history, runs)
 
 
 def _expectations(spec: schema.Expectations, where: str) -> ExpectationsConfig:

@@ -128,6 +128,12 @@ class Cluster(Section, frozen=True):
     join_timeout_s: Number | None = None
 
 
+class Report(Section, frozen=True):
+    html: bool | None = None
+    history: str | None = None
+    history_runs: int | None = None
+
+
 class Document(Section, frozen=True):
     columns: Columns | None = None
     payload: Payload | None = None
@@ -138,6 +144,7 @@ class Document(Section, frozen=True):
     model_quality: ModelQuality | None = None
     limits: Limits | None = None
     cluster: Cluster | None = None
+    report: Report | None = None
 
 
 _UNKNOWN = re.compile(r"^Object contains unknown field `(?P<key>[^`]*)`(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)

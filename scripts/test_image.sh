@@ -107,7 +107,10 @@ compose_files=$(cd demo-output/compose && find . -type f | sort)
 for f in $local_files; do
   cmp "demo-output/local/$f" "demo-output/compose/$f" || { echo "image output differs: $f"; exit 1; }
 done
-say "compose wrote the same $(echo "$local_files" | wc -l) files as the in-process run, byte for byte"
+for page in baseline/report.html monitoring/report.html; do
+  grep -q '<svg role="img" class="chart"' "demo-output/compose/$page" || { echo "the image wrote no charts in $page"; exit 1; }
+done
+say "compose wrote the same $(echo "$local_files" | wc -l) files as the in-process run, byte for byte (report.html included)"
 say "monitoring message: $(cat demo-output/compose/monitoring-job/output/message)"
 
 # 5. It runs as the non-root user, and SIGTERM stops a running job within seconds.

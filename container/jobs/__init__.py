@@ -13,7 +13,7 @@ from dataclasses import replace
 from container.contract import MonitorContract
 from container.ingest import PartReader
 from container.jobs.inputs import read_inputs
-from container.write.report import Outcome, upload
+from container.write.report import Outcome, upload, write_pages
 
 # The expectation, fairness and model-quality steps import pandas, scipy and Great Expectations: they are
 # imported where a job needs them, so a plain data-quality job (and every worker process) starts fast.
@@ -42,12 +42,12 @@ def _run(contract: MonitorContract, cluster: PartReader | None) -> Outcome:
 
         config = read_config(contract, None)
         settings = model_quality_settings(dict(contract.model_quality_env), config.model_quality)
-        return upload(contract, run_model_quality(contract, config, settings, cluster))
+        return upload(contract, write_pages(contract, config, run_model_quality(contract, config, settings, cluster)))
     baseline, config = read_inputs(contract)
     if contract.is_baseline_job:
         from container.jobs.baseline import baseline_job
 
-        return upload(contract, baseline_job(contract, config, cluster))
+        return upload(contract, write_pages(contract, config, baseline_job(contract, config, cluster)))
     from container.jobs.data_quality import monitoring_job
 
-    return upload(contract, monitoring_job(contract, config, baseline, cluster))
+    return upload(contract, write_pages(contract, config, monitoring_job(contract, config, baseline, cluster)))

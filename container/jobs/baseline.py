@@ -18,6 +18,7 @@ from container.write.report import (
     bad_records,
     nothing_to_compare,
     refuse_bad_baseline,
+    run_records,
     skipped,
     write_documents,
 )
@@ -57,4 +58,4 @@ def baseline_job(contract: MonitorContract, config: AnalysisConfig, cluster: Par
         labelled, _ = labelled_frame(frame, None, bias)
         documents += run_bias(labelled, bias, bias.predicted_label, None).documents
     write_documents(contract, documents)
-    return Outcome(NO_VIOLATIONS + skipped(data.problems.total))
+    return Outcome(NO_VIOLATIONS + skipped(data.problems.total), records=run_records(data))

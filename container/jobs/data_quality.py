@@ -26,6 +26,7 @@ from container.write.report import (
     nothing_to_compare,
     nothing_usable,
     record_counts,
+    run_records,
     skipped,
     write_documents,
 )
@@ -85,7 +86,7 @@ def monitoring_job(
     findings = _findings(config, baseline, data, names, results) + list(drift.findings + row_steps.findings)
     metrics = feature_metrics(results, data.profiles) + list(drift.metrics) + bad_record_metrics(bad) + list(row_steps.metrics)
     note = skipped(data.problems.total) + row_steps.note
-    return finish(contract, findings + ([bad] if bad else []), metrics, note)
+    return finish(contract, findings + ([bad] if bad else []), metrics, note, records=run_records(data))
 
 
 def _steps(contract: MonitorContract, config: AnalysisConfig, baseline: Baseline) -> _Steps:

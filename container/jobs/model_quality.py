@@ -48,6 +48,7 @@ from container.write.report import (
     bad_records,
     finish,
     refuse_bad_baseline,
+    run_records,
     skipped,
     write_documents,
 )
@@ -74,7 +75,7 @@ def run_model_quality(
     bad = bad_records(data, config)
     if contract.is_baseline_job:
         refuse_bad_baseline(bad)
-        return Outcome(_baseline(contract, settings, frame, rng) + skipped(data.problems.total))
+        return Outcome(_baseline(contract, settings, frame, rng) + skipped(data.problems.total), records=run_records(data))
     if contract.ground_truth_source is None:
         raise ConfigError(
             "model-quality monitoring needs ground truth: set env ground_truth_source to its folder or s3:// prefix."
@@ -84,10 +85,10 @@ def run_model_quality(
         note = skipped(data.problems.total)
         write_documents(contract, [Document(STATISTICS_FILE, {"version": 0.0, "dataset": {"item_count": 0}})])
         quiet = Status.COMPLETED.says("No predictions in the window; nothing was compared.")
-        return finish(contract, [bad] if bad else [], bad_record_metrics(bad), note, quiet=quiet)
+        return finish(contract, [bad] if bad else [], bad_record_metrics(bad), note, records=run_records(data), quiet=quiet)
     findings, metrics, note = _monitor(contract, settings, frame, rng)
     note += skipped(data.problems.total)
-    return finish(contract, findings + ([bad] if bad else []), metrics + bad_record_metrics(bad), note)
+    return finish(contract, findings + ([bad] if bad else []), metrics + bad_record_metrics(bad), note, records=run_records(data))
 
 
 def _baseline(contract: MonitorContract, settings: ModelQualitySettings, frame: pd.DataFrame, rng: np.random.Generator) -> str:

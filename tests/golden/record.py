@@ -23,6 +23,10 @@ PYTHONHASHSEED values, except for one thing that legitimately varies:
   output file, e.g. a ClientError message naming the suite it refused: every occurrence of the work
   folder's path is replaced by ``<work>``.
 
+The pages people read (``report.html``, ``trend.html``) are not kept: they are drawn from the documents
+kept here, tested on their own (tests/e2e/test_report_page.py), and compared byte for byte between the image
+and the in-process run by scripts/test_image.sh.
+
 Nothing else is rewritten: no timestamps, durations, pids or hostnames occur in any output (metric
 timestamps come from ``end_time``), and a new varying field makes the golden test fail rather than
 being hidden.
@@ -87,9 +91,12 @@ def run_case(case: Case, work: Path, source: Path = ROOT) -> Result:
     files = {
         path.relative_to(base).as_posix(): normalise(path.read_bytes(), work)
         for path in sorted(base.rglob("*"))
-        if path.is_file()
+        if path.is_file() and path.suffix != PAGE_SUFFIX
     }
     return Result(case, done.returncode, done.stdout + done.stderr, files, time.monotonic() - start)
+
+
+PAGE_SUFFIX = ".html"
 
 
 def run_all(work: Path, cases: list[Case] = CASES, workers: int = WORKERS, source: Path = ROOT) -> dict[str, Result]:

@@ -215,7 +215,11 @@ class Walker:
                     self._bind_param(node, index, None, service)
 
     def _bind_param(self, call: ast.Call, index: int | None, keyword: str | None, service: str) -> None:
-        for function in self.defs.get(_called_name(call) or "", []):
+        functions = self.defs.get(_called_name(call) or "", [])
+        if isinstance(call.func, ast.Name):  # a bare name calls its own module's def when there is one
+            here = self.scope_of.get(call, ("", None))[0]
+            functions = [f for f in functions if self.scope_of.get(f, ("", None))[0] == here] or functions
+        for function in functions:
             params = [a.arg for a in function.args.args]
             if params[:1] in (["self"], ["cls"]) and isinstance(call.func, ast.Attribute):
                 params = params[1:]

@@ -14,6 +14,7 @@ from container.contract import STATISTICS_FILE, FormatKind, MonitorContract
 from container.ingest import Ingested, PartReader, ingest
 from container.jobs.inputs import Baseline, bias_config
 from container.jobs.summary import log_summary, positional
+from container.load.rows import KEY_COLUMN
 from container.settings import AnalysisConfig, BiasConfig, suite_source
 from container.steps import StepResult
 from container.write.cloudwatch import feature_metrics
@@ -128,7 +129,10 @@ def _row_steps(
         from container.steps.sample_frame import window_frame
 
         sample = data.sample.table if data.sample is not None else None
-        result += run_expectations(steps.suite, window_frame(sample, types), data.rows, config.expectations.seed)
+        # The suite sees the dataset's columns only: the record key the bias step joins labels on is ours,
+        # and a table expectation (expect_table_columns_to_match_set) would count it as a column of the data.
+        frame = window_frame(sample, types).drop(columns=KEY_COLUMN, errors="ignore")
+        result += run_expectations(steps.suite, frame, data.rows, config.expectations.seed)
     if steps.bias is not None:
         from container.steps.bias import monitor_bias
 

@@ -223,3 +223,14 @@ def test_ground_truth_from_s3_lists_only_the_hours_the_window_needs(bias_setup, 
     assert "Ground truth: 2700 of 3000 sampled records labelled, 1 label(s) without a capture, 0 duplicate(s)." in message(
         tmp_path
     )
+
+
+def test_the_suite_sees_the_datasets_columns_not_the_record_key_bias_joins_on(bias_setup, tmp_path):
+    root, config, _ = bias_setup
+    result = _monitor(root, config, tmp_path, expectation_suite=str(root / "baseline" / "expectation_suite.json"))
+    assert result.returncode == 0, result.stdout
+    results = json.loads((tmp_path / "out" / "expectation_results.json").read_text())["results"]
+    table = [r for r in results if r["expectation_config"]["type"] == "expect_table_columns_to_match_set"]
+    assert len(table) == 1 and table[0]["success"], table
+    baseline = json.loads((root / "baseline" / "statistics.json").read_text())
+    assert sorted(table[0]["result"]["observed_value"]) == sorted(f["name"] for f in baseline["features"])

@@ -47,10 +47,14 @@ MODEL_QUALITY_VARIABLES = (
     "ground_truth_attribute",
 )
 BIAS_CONFIG = "bias_config"  # ours: a Clarify analysis_config.json (local or s3://) for the bias step
+# AWS's two user hooks (the SDK's record_preprocessor_script / post_analytics_processor_script): the path of a
+# Python file the schedule mounts (AWS: /opt/ml/processing/code/{pre,post}processing/<file>), or s3://.
+RECORD_PREPROCESSOR_SCRIPT = "record_preprocessor_script"
+POST_ANALYTICS_PROCESSOR_SCRIPT = "post_analytics_processor_script"
 VARIABLES = (BASE_DIR, DATASET_FORMAT, DATASET_SOURCE, OUTPUT_PATH, BASELINE_STATISTICS, BASELINE_CONSTRAINTS)
 VARIABLES += (PUBLISH_CLOUDWATCH_METRICS, ENDPOINT_NAME, SCHEDULE_NAME, START_TIME, END_TIME, ANALYSIS_CONFIG)
 VARIABLES += (CLOUDWATCH_NAMESPACE, EXPECTATION_SUITE, GROUND_TRUTH_SOURCE, ANALYSIS_WINDOW, REPORT_S3_URI, ANALYSIS_TYPE)
-VARIABLES += (*MODEL_QUALITY_VARIABLES, BIAS_CONFIG)
+VARIABLES += (*MODEL_QUALITY_VARIABLES, BIAS_CONFIG, RECORD_PREPROCESSOR_SCRIPT, POST_ANALYTICS_PROCESSOR_SCRIPT)
 BIAS_REPORT_FILE = "analysis.json"  # Clarify's name for the bias report (also the bias baseline)
 
 DEFAULT_BASE_DIR = "/opt/ml"
@@ -115,6 +119,8 @@ class MonitorContract:
     analysis_type: str = "DATA_QUALITY"
     model_quality_env: tuple[tuple[str, str], ...] = ()
     bias_config: str | None = None
+    record_preprocessor_script: str | None = None
+    post_analytics_processor_script: str | None = None
     # A multi-instance job (resourceconfig.json): this host, every host (the first leads), and how SageMaker
     # spread the dataset over them (FullyReplicated or ShardedByS3Key, from processingjobconfig.json).
     current_host: str = "algo-1"
@@ -181,6 +187,8 @@ def from_env(env: Mapping[str, str]) -> MonitorContract:
         expectation_suite=merged.get(EXPECTATION_SUITE) or None,
         ground_truth_source=merged.get(GROUND_TRUTH_SOURCE) or None,
         bias_config=merged.get(BIAS_CONFIG) or None,
+        record_preprocessor_script=merged.get(RECORD_PREPROCESSOR_SCRIPT) or None,
+        post_analytics_processor_script=merged.get(POST_ANALYTICS_PROCESSOR_SCRIPT) or None,
         report_s3_uri=merged.get(REPORT_S3_URI) or None,
         analysis_type=(merged.get(ANALYSIS_TYPE) or "DATA_QUALITY").strip().upper(),
         model_quality_env=tuple((k, merged[k]) for k in MODEL_QUALITY_VARIABLES if merged.get(k)),

@@ -21,6 +21,7 @@ from typing import Protocol
 
 from analyzers.types import InferredType
 from container.contract import MonitorContract
+from container.errors import ClientError
 from container.load.discover import discover_sized
 from container.load.ingested import Ingested
 from container.load.s3_window import fetch
@@ -90,7 +91,25 @@ def _ingest_local(spec: ReadSpec, workers: int | None, cluster: PartReader | Non
             _log_progress(result, now - started)
     result.seconds = time.monotonic() - started
     result.check(str(spec.source))
+    _refuse_a_failing_preprocessor(spec, result)
     return result
+
+
+def _refuse_a_failing_preprocessor(spec: ReadSpec, result: Ingested) -> None:
+    """A preprocessor that raised on (or returned nothing usable for) every record it did not skip is broken,
+    not the data: the job stops naming the script and its first error, rather than report an empty window."""
+    script = spec.settings.preprocessor
+    if script is None or result.records_kept:
+        return
+    failed = sorted((k, n) for k, n in result.problems.counts.items() if k.startswith("records preprocess_handler"))
+    if failed:
+        kind, count = failed[0]
+        example = result.problems.examples.get(kind, [])
+        first = f" (first at {example[0].where}: {example[0].prefix[:120]})" if example else ""
+        raise ClientError(
+            f"{script.setting}={script.location!r} failed on every record it did not skip: {count} {kind}{first}; "
+            "fix the script (its traceback is in the log) and run the job again."
+        )
 
 
 def _local_parts(spec: ReadSpec, workers: int | None) -> Iterator[Ingested]:

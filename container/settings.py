@@ -96,6 +96,21 @@ class ClusterConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class TrafficConfig:
+    """Which captured records to leave out before any analysis, counted as filtered out (not bad): those
+    whose ``eventMetadata`` value of a key matches its pattern (``exclude``), and those whose value of a key
+    does not (``include``: a record without the key is left out too). Patterns are regular expressions
+    (``re.search``); a list value (``customAttributes``) matches when any of its strings does."""
+
+    exclude: tuple[tuple[str, str], ...] = ()
+    include: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def active(self) -> bool:
+        return bool(self.exclude or self.include)
+
+
+@dataclass(frozen=True, slots=True)
 class ReportConfig:
     """The pages people read: ``report.html`` on every run (``html``), and ``trend.html`` across the last
     ``history_runs`` runs found under ``history`` (a local folder of past outputs or the ``report_s3_uri``)."""
@@ -117,6 +132,7 @@ class AnalysisConfig:
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    traffic: TrafficConfig = field(default_factory=TrafficConfig)
 
 
 def parse(data: object, *, source: str) -> AnalysisConfig:
@@ -143,6 +159,7 @@ def parse(data: object, *, source: str) -> AnalysisConfig:
         limits=_limits(doc.limits or schema.Limits(), f"{source}: limits"),
         cluster=_cluster(doc.cluster or schema.Cluster(), f"{source}: cluster"),
         report=_report(doc.report or schema.Report(), f"{source}: report"),
+        traffic=_traffic(doc.traffic or schema.Traffic(), f"{source}: traffic"),
     )
 
 
@@ -187,6 +204,25 @@ def _cluster(spec: schema.Cluster, where: str) -> ClusterConfig:
     if not 1 <= timeout <= 3600:
         raise ConfigError(f"{where}.join_timeout_s must be a number of seconds in [1, 3600], e.g. 120. Got {timeout!r} instead.")
     return ClusterConfig(port, spec.worker_ports, spec.nanny_ports, timeout)
+
+
+def _traffic(spec: schema.Traffic, where: str) -> TrafficConfig:
+    return TrafficConfig(_patterns(spec.exclude, f"{where}.exclude"), _patterns(spec.include, f"{where}.include"))
+
+
+def _patterns(spec: dict[str, str] | None, where: str) -> tuple[tuple[str, str], ...]:
+    out = []
+    for key, pattern in sorted((spec or {}).items()):
+        if not key:
+            raise ConfigError(f"{where} has an empty key; name an eventMetadata key such as customAttributes.")
+        if not pattern:
+            raise ConfigError(f"{where}.{key} is empty, which matches every record; give a pattern or remove the key.")
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{where}.{key} is not a regular expression ({exc}): {pattern!r}.") from None
+        out.append((key, pattern))
+    return tuple(out)
 
 
 def _report(spec: schema.Report, where: str) -> ReportConfig:

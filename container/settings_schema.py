@@ -128,6 +128,11 @@ class Cluster(Section, frozen=True):
     join_timeout_s: Number | None = None
 
 
+class Traffic(Section, frozen=True):
+    exclude: dict[str, str] | None = None
+    include: dict[str, str] | None = None
+
+
 class Report(Section, frozen=True):
     html: bool | None = None
     history: str | None = None
@@ -145,6 +150,7 @@ class Document(Section, frozen=True):
     limits: Limits | None = None
     cluster: Cluster | None = None
     report: Report | None = None
+    traffic: Traffic | None = None
 
 
 _UNKNOWN = re.compile(r"^Object contains unknown field `(?P<key>[^`]*)`(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)

@@ -9,9 +9,11 @@ process and ``--repeat`` times, alternating:
 - the floor: pyarrow's JSON reader parsing the very same capture files (the bytes must be parsed once);
 - pyarrow's CSV reader on the same rows as one flat CSV (what the data costs without the capture wrapper).
 
-Prints medians of wall time, records/s and peak RSS, and the job's ratio to the floor.
+Prints medians of wall time, records/s and peak RSS, and the job's ratio to the floor. With
+``--preprocessor``, also the job with a trivial ``record_preprocessor_script`` (AWS's first example: output
+and input joined, zero-padded keys), which reads record by record, and its ratio to the plain job.
 
-    python scripts/bench_ingest.py [--records 1000000] [--repeat 3]
+    python scripts/bench_ingest.py [--records 1000000] [--repeat 3] [--preprocessor]
 """
 
 from __future__ import annotations
@@ -30,6 +32,11 @@ ROOT = Path(__file__).resolve().parents[1]
 NUMERIC = [f"n{i}" for i in range(14)]
 CATEGORICAL = [f"c{i}" for i in range(6)]
 LINES_PER_FILE = 50_000
+TRIVIAL_PREPROCESSOR = """
+def preprocess_handler(inference_record):
+    data = inference_record.endpoint_output.data.rstrip("\\n") + "," + inference_record.endpoint_input.data
+    return {str(i).zfill(20): d for i, d in enumerate(data.split(","))}
+"""
 
 
 def _columns(rng: np.random.Generator, n: int) -> list[np.ndarray]:
@@ -132,6 +139,7 @@ def arguments(doc: str | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--preprocessor", action="store_true", help="also time the job with a trivial preprocessor")
     parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "bench")
     return parser.parse_args()
 
@@ -159,22 +167,32 @@ def main() -> None:
     floor_code = "import sys, pyarrow.json as pj\nfor f in sys.argv[1:]: pj.read_json(f)"
     flat = args.work / f"flat-{args.records}.csv"
     runs: dict[str, list[tuple[float, float]]] = {"job": [], "json floor": [], "flat csv": []}
+    if args.preprocessor:
+        script = args.work / "preprocessor.py"
+        script.write_text(TRIVIAL_PREPROCESSOR)
+        runs["job + preproc"] = []
     for _ in range(args.repeat):
         runs["job"].append(measure([sys.executable, "-m", "container"], job_env))
+        if args.preprocessor:
+            runs["job + preproc"].append(
+                measure([sys.executable, "-m", "container"], job_env | {"record_preprocessor_script": str(script)})
+            )
         runs["json floor"].append(measure([sys.executable, "-c", floor_code, *files]))
         runs["flat csv"].append(
             measure([sys.executable, "-c", "import sys, pyarrow.csv as pc; pc.read_csv(sys.argv[1])", str(flat)])
         )
     size = sum(os.path.getsize(f) for f in files) / 1e6
     print(f"\n{args.records:,} records, {len(files)} files, {size:.0f} MB; medians of {args.repeat} fresh-process runs")
-    print(f"{'':12} {'wall s':>8} {'records/s':>12} {'peak RSS MiB':>14}")
+    print(f"{'':14} {'wall s':>8} {'records/s':>12} {'peak RSS MiB':>14}")
     med = {}
     for name, values in runs.items():
         wall = statistics.median(v[0] for v in values)
         rss = statistics.median(v[1] for v in values)
         med[name] = wall
-        print(f"{name:12} {wall:8.2f} {args.records / wall:12,.0f} {rss:14.0f}")
+        print(f"{name:14} {wall:8.2f} {args.records / wall:12,.0f} {rss:14.0f}")
     print(f"\njob / json floor: {med['job'] / med['json floor']:.2f}x   job / flat csv: {med['job'] / med['flat csv']:.2f}x")
+    if args.preprocessor:
+        print(f"job with the preprocessor / job: {med['job + preproc'] / med['job']:.2f}x")
     print((out / "ml" / "output" / "message").read_text())
 
 

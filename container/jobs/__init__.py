@@ -13,7 +13,8 @@ from dataclasses import replace
 from container.contract import MonitorContract
 from container.ingest import PartReader
 from container.jobs.inputs import read_inputs
-from container.write.report import Outcome, upload, write_pages
+from container.settings import AnalysisConfig
+from container.write.report import Outcome, post_analytics, upload, write_pages
 
 # The expectation, fairness and model-quality steps import pandas, scipy and Great Expectations: they are
 # imported where a job needs them, so a plain data-quality job (and every worker process) starts fast.
@@ -42,12 +43,17 @@ def _run(contract: MonitorContract, cluster: PartReader | None) -> Outcome:
 
         config = read_config(contract, None)
         settings = model_quality_settings(dict(contract.model_quality_env), config.model_quality)
-        return upload(contract, write_pages(contract, config, run_model_quality(contract, config, settings, cluster)))
+        return _finish(contract, config, run_model_quality(contract, config, settings, cluster))
     baseline, config = read_inputs(contract)
     if contract.is_baseline_job:
         from container.jobs.baseline import baseline_job
 
-        return upload(contract, write_pages(contract, config, baseline_job(contract, config, cluster)))
+        return _finish(contract, config, baseline_job(contract, config, cluster))
     from container.jobs.data_quality import monitoring_job
 
-    return upload(contract, write_pages(contract, config, monitoring_job(contract, config, baseline, cluster)))
+    return _finish(contract, config, monitoring_job(contract, config, baseline, cluster))
+
+
+def _finish(contract: MonitorContract, config: AnalysisConfig, outcome: Outcome) -> Outcome:
+    """After the job's own outputs: the pages, the user's post-analytics script, then the upload of it all."""
+    return upload(contract, post_analytics(contract, write_pages(contract, config, outcome)))

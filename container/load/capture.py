@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any
 import msgspec
 import pyarrow as pa
 
+from container.hooks.preprocess import Failed, Preprocessor, Rows
 from container.load.capture_fast import FastBlock, read_clean_block
 from container.load.csv_text import is_safe
 from container.load.depth import TooDeepError, decode, deep_kind, most_brackets_per_line
@@ -64,7 +66,9 @@ class _Record(msgspec.Struct):
 
 
 _DECODER = msgspec.json.Decoder(_Record)
+_RAW_DECODER = msgspec.json.Decoder()  # a whole line as Python objects: for filters and the preprocessor
 _DECODE_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError)
+_Decoded = tuple[int, _Record, dict[str, Any] | None]  # line number, our view, the whole line (record by record)
 
 
 @dataclass(slots=True)
@@ -94,6 +98,11 @@ class CaptureReader:
     records_kept: int = 0
     records_outside_window: int = 0
     rows_in_kept_records: int = 0
+    preprocess: Preprocessor | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        if self.settings.preprocessor is not None:
+            self.preprocess = Preprocessor(self.settings.preprocessor, self.names)
 
     def read(self, path: Path) -> Iterator[pa.Table]:
         limits = self.settings.limits
@@ -103,9 +112,11 @@ class CaptureReader:
                 self.problems.add(too_long_kind(limits.max_record_bytes), f"{path.name}:{item.line}", item.prefix)
                 continue
             first_line, block, newlines = item
-            fast = read_clean_block(
-                block, first_line, newlines, self.parts, self.window, self.with_keys, limits.max_nesting_depth
-            )
+            fast = None
+            if not self.settings.record_by_record:
+                fast = read_clean_block(
+                    block, first_line, newlines, self.parts, self.window, self.with_keys, limits.max_nesting_depth
+                )
             if fast is not None:
                 yield from self._fast(path, fast)
             else:
@@ -120,25 +131,37 @@ class CaptureReader:
         if kept:
             yield parse_csv(fast.text, fast.origin(path.name), self.names, self.problems, fast.first_row, self.with_keys)
 
-    def _decode(self, path: Path, first_line: int, block: bytes) -> list[tuple[int, _Record]]:
+    def _decode(self, path: Path, first_line: int, block: bytes) -> list[_Decoded]:
         lines = block.split(b"\n")
         numbered = [(first_line + i, line) for i, line in enumerate(lines) if line.strip()]
         self.records_read += len(numbered)
+        whole = self.settings.record_by_record
         limit = self.settings.limits.max_nesting_depth
         if most_brackets_per_line(block) <= limit:  # else some line may be too deep to hand to the decoder
             try:
-                decoded = _DECODER.decode_lines(block)
+                decoded = (_RAW_DECODER if whole else _DECODER).decode_lines(block)
             except (*_DECODE_ERRORS, RecursionError):
                 decoded = None
             if decoded is not None and len(decoded) == len(numbered):
-                return [(n, record) for (n, _), record in zip(numbered, decoded, strict=True)]
+                if not whole:
+                    return [(n, record, None) for (n, _), record in zip(numbered, decoded, strict=True)]
+                viewed = [_view(raw) for raw in decoded]
+                if all(v is not None for v in viewed):
+                    return [(n, v, raw) for (n, _), v, raw in zip(numbered, viewed, decoded, strict=True)]  # type: ignore[misc]
         # Some line is bad, or may be too deep. Decode one by one so it is counted and the rest kept.
         truncated_at = first_line + len(lines) - 1 if not block.endswith(b"\n") else None
-        records = []
+        records: list[_Decoded] = []
         for n, line in numbered:
             where = f"{path.name}:{n}"
             try:
-                records.append((n, decode(line, limit, _DECODER.decode)))
+                if whole:
+                    raw = decode(line, limit, _RAW_DECODER.decode)
+                    view = _view(raw)
+                    if view is None:
+                        raise msgspec.ValidationError("not a capture record object")
+                    records.append((n, view, raw))
+                else:
+                    records.append((n, decode(line, limit, _DECODER.decode), None))
             except TooDeepError:
                 self.problems.add(deep_kind(limit), where, line)
             except _DECODE_ERRORS as exc:
@@ -146,9 +169,9 @@ class CaptureReader:
                 self.problems.add(f"{kind} ({_short(exc)})", where, line)
         return records
 
-    def _tables(self, path: Path, records: list[tuple[int, _Record]]) -> Iterator[pa.Table]:
+    def _tables(self, path: Path, records: list[_Decoded]) -> Iterator[pa.Table]:
         rows = _Rows()
-        for line_no, record in records:
+        for line_no, record, raw in records:
             where = f"{path.name}:{line_no}"
             meta = record.eventMetadata
             place = self.window.place(meta.inferenceTime if meta else None, where, self.problems)
@@ -156,8 +179,16 @@ class CaptureReader:
                 self.records_outside_window += 1
             if place is not Place.INSIDE:
                 continue
-            texts = self._payload_texts(record, where)
-            added = None if texts is None else self._add_rows(texts, where, meta.key if meta else "", rows)
+            if raw is not None and self._filtered_out(raw):
+                continue
+            key = meta.key if meta else ""
+            if raw is not None and self.preprocess is not None:
+                added = self._preprocessed(raw, where, key, rows)
+                if added == 0:
+                    continue  # skipped by the user's script on purpose: counted as filtered out
+            else:
+                texts = self._payload_texts(record, where)
+                added = None if texts is None else self._add_rows(texts, where, key, rows)
             if added is not None:  # else the record is bad, already counted once
                 self.records_kept += 1
                 self.rows_in_kept_records += added
@@ -169,6 +200,37 @@ class CaptureReader:
         ):
             if table is not None and table.num_rows:
                 yield table
+
+    def _filtered_out(self, raw: dict[str, Any]) -> bool:
+        """The traffic filters: a record whose eventMetadata matches an ``exclude`` pattern, or misses an
+        ``include`` one, is left out and counted as filtered out."""
+        metadata = raw.get("eventMetadata") if isinstance(raw.get("eventMetadata"), dict) else {}
+        traffic = self.settings.traffic
+        for key, pattern in traffic.exclude:
+            if _matches(metadata.get(key), pattern):
+                self.problems.filter(f"records whose eventMetadata.{key} matches {pattern!r} (traffic.exclude)")
+                return True
+        for key, pattern in traffic.include:
+            if not _matches(metadata.get(key), pattern):
+                self.problems.filter(f"records whose eventMetadata.{key} does not match {pattern!r} (traffic.include)")
+                return True
+        return False
+
+    def _preprocessed(self, raw: dict[str, Any], where: str, key: str, rows: _Rows) -> int | None:
+        """The user's ``preprocess_handler`` on the record: its rows (0 when it skipped the record), or None
+        for a bad record (counted with the user's exception or what was wrong with the return)."""
+        outcome = self.preprocess(raw)  # type: ignore[misc]
+        if isinstance(outcome, Failed):
+            self.problems.add(outcome.kind, where, outcome.text)
+            return None
+        if not isinstance(outcome, Rows):
+            self.problems.filter("records preprocess_handler skipped (returned [] or None)")
+            return 0
+        for i, row in enumerate(outcome.rows):
+            rows.values.append(row)
+            rows.value_origins.append(where)
+            rows.value_keys.append(row_key(key, i, len(outcome.rows)))
+        return len(outcome.rows)
 
     def _payload_texts(self, record: _Record, where: str) -> list[tuple[str, str, str]] | None:
         """``(kind, part, text)`` per captured part, kind ``csv`` or ``json``; None if unusable."""
@@ -267,6 +329,21 @@ def _decode_payload(payload: _Payload) -> tuple[str, str] | str:
     if encoding in ("CSV", ""):
         return "csv", data
     return f"has unknown encoding {payload.encoding!r}"
+
+
+def _view(raw: object) -> _Record | None:
+    """Our view of a line decoded whole; None when the line is not a capture record object."""
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return msgspec.convert(raw, _Record)
+    except msgspec.ValidationError:
+        return None
+
+
+def _matches(value: object, pattern: str) -> bool:
+    values = value if isinstance(value, list) else [value]
+    return any(isinstance(v, str | int | float) and re.search(pattern, str(v)) for v in values)
 
 
 def row_key(key: str, index: int, rows: int) -> str:

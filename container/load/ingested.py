@@ -16,8 +16,9 @@ from container.load.sample import RowSample
 class Ingested:
     """What the dataset held: profiles by column, in first-seen order, and what could not be read.
 
-    The counts always add up (``check``): records read = kept + bad + outside the window, and the
-    rows of the kept records = rows analysed (``rows``) + rows skipped (wrong width)."""
+    The counts always add up (``check``): records read = kept + bad + outside the window + filtered out
+    (traffic filters, a preprocessor's skips: ``problems.filtered``), and the rows of the kept records = rows
+    analysed (``rows``) + rows skipped (wrong width)."""
 
     profiles: dict[str, FeatureProfile] = field(default_factory=dict)
     rows: int = 0  # rows analysed: in the profiles
@@ -31,6 +32,10 @@ class Ingested:
     seconds: float = 0.0
     problems: ProblemLog = field(default_factory=ProblemLog)
     sample: RowSample | None = None  # rows kept for row-level checks (expectation suites)
+
+    @property
+    def records_filtered(self) -> int:
+        return self.problems.records_filtered
 
     def absorb(self, part: Ingested) -> None:
         """Add a later, disjoint part of the dataset (a block, or a whole file)."""
@@ -60,13 +65,14 @@ class Ingested:
         """The record and row counts for the log, each line a sum that adds up."""
         return [
             f"records: {self.records_read} read = {self.records_kept} kept + {self.records_bad} bad"
-            f" + {self.records_outside_window} outside the window",
+            f" + {self.records_outside_window} outside the window"
+            + (f" + {self.records_filtered} filtered out" if self.records_filtered else ""),
             f"rows: {self.rows} analysed + {self.rows_skipped} skipped = {self.rows_in_kept_records} in kept records",
         ]
 
     def check(self, what: str) -> None:
         """Raise RuntimeError (a bug of ours, never the data's) when the counts do not add up."""
-        records = self.records_kept + self.records_bad + self.records_outside_window
+        records = self.records_kept + self.records_bad + self.records_outside_window + self.records_filtered
         if self.records_read != records or self.rows + self.rows_skipped != self.rows_in_kept_records:
             raise RuntimeError(f"the counts of {what} do not add up: {'; '.join(self.summary_lines())}")
 

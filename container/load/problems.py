@@ -36,6 +36,11 @@ class ProblemLog:
     examples: dict[str, list[Example]] = field(default_factory=dict)
     widths: dict[int, int] = field(default_factory=dict)  # rows skipped for their width, by width
     ignored_columns: dict[str, str] = field(default_factory=dict)  # name -> where first seen and why
+    filtered: dict[str, int] = field(default_factory=dict)  # records left out on purpose (traffic filters), by why
+
+    def filter(self, kind: str, count: int = 1) -> None:
+        """``count`` records left out as configured: not bad, and not in the bad-record share."""
+        _bump(self.filtered, kind, count)
 
     def add(self, kind: str, where: str, text: str | bytes = "", count: int = 1) -> None:
         """``count`` bad records of ``kind``."""
@@ -67,7 +72,7 @@ class ProblemLog:
 
     def absorb(self, other: ProblemLog) -> None:
         """Add the tally of another part of the dataset (read later, or by another process)."""
-        for mine, theirs in ((self.counts, other.counts), (self.row_counts, other.row_counts)):
+        for mine, theirs in ((self.counts, other.counts), (self.row_counts, other.row_counts), (self.filtered, other.filtered)):
             for kind, count in theirs.items():
                 _bump(mine, kind, count)
         for kind, count in other.file_counts.items():
@@ -89,6 +94,10 @@ class ProblemLog:
         return sum(self.row_counts.values())
 
     @property
+    def records_filtered(self) -> int:
+        return sum(self.filtered.values())
+
+    @property
     def bad_files(self) -> int:
         return sum(self.file_counts.values())
 
@@ -106,6 +115,9 @@ class ProblemLog:
             for kind in sorted(counts):
                 out.append(f"  {counts[kind]} {kind}")
                 out.extend(f"      at {e.where}: {e.prefix!r}" for e in self.examples.get(kind, []))
+        if self.filtered:
+            out.append(f"records filtered out as configured ({self.records_filtered}):")
+            out.extend(f"  {self.filtered[kind]} {kind}" for kind in sorted(self.filtered))
         if self.ignored_columns:
             shown = sorted(self.ignored_columns.items())[:MAX_IGNORED_SHOWN]
             out.append(f"columns ignored for their names ({len(self.ignored_columns)}):")

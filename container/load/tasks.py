@@ -151,6 +151,10 @@ def _read_alone(spec: ReadSpec, index: int, path: str, out: _TaskResult) -> None
 def _read_captures(spec: ReadSpec, task: Task, out: _TaskResult) -> None:
     """Clean small capture files are read in runs of up to ``JOIN_FILES`` or ``JOIN_BYTES`` (one block
     each); the others alone."""
+    if spec.settings.record_by_record:  # filters and a preprocessor see each record: no joined blocks
+        for i, path in enumerate(task.paths):
+            _read_alone(spec, task.first + i, path, out)
+        return
     limit = min(SMALL_FILE_BYTES, spec.settings.limits.max_record_bytes)
     run: list[tuple[int, SmallFile]] = []
     run_bytes = 0

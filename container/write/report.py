@@ -187,6 +187,20 @@ def write_pages(contract: MonitorContract, config: AnalysisConfig, outcome: Outc
     return outcome
 
 
+def post_analytics(contract: MonitorContract, outcome: Outcome) -> Outcome:
+    """The user's ``post_analytics_processor_script`` (container/hooks/postprocess.py), once every output is
+    written; its failure ends the job as a ClientError with our outputs as we wrote them."""
+    if contract.post_analytics_processor_script is None or outcome.silent:
+        return outcome
+    from container.contract import POST_ANALYTICS_PROCESSOR_SCRIPT
+    from container.hooks.postprocess import run_post_analytics
+    from container.hooks.script import UserScript
+
+    script = UserScript.read(POST_ANALYTICS_PROCESSOR_SCRIPT, contract.post_analytics_processor_script)
+    run_post_analytics(script, contract.output_path, outcome.message)
+    return outcome
+
+
 def _job_kind(contract: MonitorContract) -> str:
     if contract.analysis_type == "MODEL_QUALITY":
         return "model quality baseline" if contract.is_baseline_job else "model quality"
@@ -205,7 +219,7 @@ def upload(contract: MonitorContract, outcome: Outcome) -> Outcome:
     if contract.report_s3_uri is None:
         return outcome
     when = contract.end_time or datetime.now(UTC)
-    files = sorted(p for pattern in ("*.json", "*.html") for p in contract.output_path.glob(pattern) if p.is_file())
+    files = sorted(p for p in contract.output_path.iterdir() if p.is_file() and not p.name.startswith("."))
     upload_reports(contract.report_s3_uri, when, files)
     return outcome
 

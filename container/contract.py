@@ -121,6 +121,9 @@ class MonitorContract:
     bias_config: str | None = None
     record_preprocessor_script: str | None = None
     post_analytics_processor_script: str | None = None
+    # One model's run of a window split by model (analysis config traffic.per_model): its metrics carry this
+    # dimension and join the metrics file the whole window's run wrote.
+    model_dimension: tuple[str, str] | None = None
     # A multi-instance job (resourceconfig.json): this host, every host (the first leads), and how SageMaker
     # spread the dataset over them (FullyReplicated or ShardedByS3Key, from processingjobconfig.json).
     current_host: str = "algo-1"

@@ -104,10 +104,20 @@ class TrafficConfig:
 
     exclude: tuple[tuple[str, str], ...] = ()
     include: tuple[tuple[str, str], ...] = ()
+    # A window of several models (a multi-model endpoint): the eventMetadata key that names a record's model,
+    # and the models to monitor one by one besides the whole window.
+    per_model: tuple[str, tuple[str, ...]] | None = None
 
     @property
     def active(self) -> bool:
         return bool(self.exclude or self.include)
+
+    def only(self, model: str) -> TrafficConfig:
+        """These filters, restricted to one model of ``per_model`` (exactly its name)."""
+        if self.per_model is None:
+            raise ValueError("no per_model split to restrict")
+        key = self.per_model[0]
+        return TrafficConfig(self.exclude, (*self.include, (key, f"^{re.escape(model)}$")), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +217,15 @@ def _cluster(spec: schema.Cluster, where: str) -> ClusterConfig:
 
 
 def _traffic(spec: schema.Traffic, where: str) -> TrafficConfig:
-    return TrafficConfig(_patterns(spec.exclude, f"{where}.exclude"), _patterns(spec.include, f"{where}.include"))
+    per_model = None
+    if spec.per_model is not None:
+        key, models = spec.per_model.key, spec.per_model.models or []
+        if not key:
+            raise ConfigError(f"{where}.per_model.key must name the eventMetadata key that holds a record's model.")
+        if not models or any(not m for m in models) or len(set(models)) != len(models):
+            raise ConfigError(f"{where}.per_model.models must list distinct, non-empty model names. Got {models!r} instead.")
+        per_model = (key, tuple(models))
+    return TrafficConfig(_patterns(spec.exclude, f"{where}.exclude"), _patterns(spec.include, f"{where}.include"), per_model)
 
 
 def _patterns(spec: dict[str, str] | None, where: str) -> tuple[tuple[str, str], ...]:

@@ -128,9 +128,15 @@ class Cluster(Section, frozen=True):
     join_timeout_s: Number | None = None
 
 
+class PerModel(Section, frozen=True):
+    key: str | None = None
+    models: list[str] | None = None
+
+
 class Traffic(Section, frozen=True):
     exclude: dict[str, str] | None = None
     include: dict[str, str] | None = None
+    per_model: PerModel | None = None
 
 
 class Report(Section, frozen=True):

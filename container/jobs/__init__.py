@@ -8,11 +8,12 @@ model-quality jobs (``analysis_type=MODEL_QUALITY``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from container.contract import MonitorContract
 from container.ingest import PartReader
-from container.jobs.inputs import read_inputs
+from container.jobs.inputs import Baseline, read_inputs
 from container.settings import AnalysisConfig
 from container.write.report import Outcome, post_analytics, upload, write_pages
 
@@ -51,7 +52,33 @@ def _run(contract: MonitorContract, cluster: PartReader | None) -> Outcome:
         return _finish(contract, config, baseline_job(contract, config, cluster))
     from container.jobs.data_quality import monitoring_job
 
-    return _finish(contract, config, monitoring_job(contract, config, baseline, cluster))
+    outcome = monitoring_job(contract, config, baseline, cluster)
+    if config.traffic.per_model is not None:
+        outcome = _per_model(contract, config, baseline, cluster, outcome)
+    return _finish(contract, config, outcome)
+
+
+def _per_model(
+    contract: MonitorContract, config: AnalysisConfig, baseline: Baseline, cluster: PartReader | None, whole: Outcome
+) -> Outcome:
+    """The window of a multi-model endpoint, once more per model (``traffic.per_model``): each model's outputs in
+    ``<output_path>/<key>=<model>/``, its metrics in the same file with a ``<key>`` dimension. The whole
+    window's outputs stay where SageMaker reads them; the message adds each model's count."""
+    from container.jobs.data_quality import monitoring_job
+
+    key, models = config.traffic.per_model or ("", ())
+    said = []
+    for model in models:
+        one = replace(contract, output_path=contract.output_path / f"{key}={_folder_name(model)}", model_dimension=(key, model))
+        settings = replace(config, traffic=config.traffic.only(model))
+        outcome = write_pages(one, settings, monitoring_job(one, settings, baseline, cluster))
+        said.append(f"{model}: {outcome.violations} violation(s)")
+    return replace(whole, message=f"{whole.message} Per model ({key}): {'; '.join(said)}.")
+
+
+def _folder_name(model: str) -> str:
+    """A model name as one folder name (an S3 key part too): anything but letters, digits, '.', '-' and '_' as '_'."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", model)[:200] or "_"
 
 
 def _finish(contract: MonitorContract, config: AnalysisConfig, outcome: Outcome) -> Outcome:

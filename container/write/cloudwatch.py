@@ -104,9 +104,16 @@ def publish_metrics(contract: MonitorContract, metrics: list[Metric]) -> str:
     if not (contract.publish_cloudwatch or contract.cloudwatch_namespace):
         return ""
     when = contract.end_time or contract.start_time or datetime.now(UTC).replace(second=0, microsecond=0)
-    lines = records(metrics, when, dimensions(contract.endpoint_name, contract.schedule_name))
+    dims = dimensions(contract.endpoint_name, contract.schedule_name)
+    if contract.model_dimension is not None:
+        name, value = contract.model_dimension
+        dims.append({"Name": name[:MAX_NAME], "Value": value[:MAX_DIMENSION_VALUE]})
+    lines = records(metrics, when, dims)
     if contract.publish_cloudwatch:
-        write_text(contract.metrics_file, "".join(dumps(r, pretty=False) + "\n" for r in lines))
+        text = "".join(dumps(r, pretty=False) + "\n" for r in lines)
+        if contract.model_dimension is not None and contract.metrics_file.exists():  # after the whole window's
+            text = contract.metrics_file.read_text(encoding="utf-8") + text
+        write_text(contract.metrics_file, text)
     if contract.cloudwatch_namespace and lines:
         failure = put_metric_data(contract.cloudwatch_namespace, lines)
         if failure:

@@ -219,8 +219,9 @@ def upload(contract: MonitorContract, outcome: Outcome) -> Outcome:
     if contract.report_s3_uri is None:
         return outcome
     when = contract.end_time or datetime.now(UTC)
-    files = sorted(p for p in contract.output_path.iterdir() if p.is_file() and not p.name.startswith("."))
-    upload_reports(contract.report_s3_uri, when, files)
+    # ours, a post-analytics script's, and the per-model folders' (traffic.per_model)
+    files = sorted(p for p in contract.output_path.rglob("*") if p.is_file() and not p.name.startswith("."))
+    upload_reports(contract.report_s3_uri, when, files, contract.output_path)
     return outcome
 
 

@@ -24,8 +24,9 @@ def report_prefix(uri: str, when: datetime) -> tuple[str, str]:
     return where.bucket, f"{S3Uri(where.bucket, where.key.rstrip('/')).folder}{when:%Y/%m/%d/%H}/"
 
 
-def upload_reports(uri: str, when: datetime, files: list[Path]) -> None:
-    """Upload ``files``; a failure is a ``ConfigError`` naming the place and the fix (the local files stay)."""
+def upload_reports(uri: str, when: datetime, files: list[Path], root: Path | None = None) -> None:
+    """Upload ``files`` (keyed by their path under ``root``, else by name); a failure is a ``ConfigError`` naming
+    the place and the fix (the local files stay)."""
     import boto3.exceptions
     import botocore.exceptions
 
@@ -33,7 +34,7 @@ def upload_reports(uri: str, when: datetime, files: list[Path]) -> None:
     s3 = s3_client()
     try:
         for path in files:
-            s3.upload_file(str(path), bucket, prefix + path.name)
+            s3.upload_file(str(path), bucket, prefix + (path.relative_to(root).as_posix() if root else path.name))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, boto3.exceptions.S3UploadFailedError) as exc:
         raise ConfigError(
             f"report_s3_uri={uri!r}: the reports were not uploaded to s3://{bucket}/{prefix} ({_reason(exc)}); "

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -118,9 +120,7 @@ def test_awss_positional_example_gives_the_plain_runs_outputs(tmp_path, sample, 
 def test_a_sampling_preprocessor_with_a_logger_skips_records_as_filtered_not_bad(tmp_path, sample, baseline, plain):
     base, result = _run(tmp_path, sample, baseline, "sampling", record_preprocessor_script=_script(tmp_path, "s.py", SAMPLING))
     assert result.returncode == 0, result.stdout
-    in_window = [
-        r for r in _captures(sample) if "2024-01-19T19:00:00Z" <= r["eventMetadata"]["inferenceTime"] < "2024-01-19T20:00:00Z"
-    ]
+    in_window = _in_window(sample)
     skipped = sum(int(r["eventMetadata"]["eventId"][-1], 16) % 3 == 0 for r in in_window)
     assert 0 < skipped < len(in_window)
     assert f"{skipped} records preprocess_handler skipped" in result.stdout
@@ -135,34 +135,25 @@ def test_a_sampling_preprocessor_with_a_logger_skips_records_as_filtered_not_bad
 
 
 def test_json_payloads_flattened_by_name_give_the_csv_runs_statistics(tmp_path, sample, baseline, plain):
-    capture = tmp_path / "json-capture"
-    for path in sorted((sample / "capture").rglob("*.jsonl")):
-        lines = []
-        for line in path.read_text().splitlines():
-            try:
-                record = json.loads(line)
-                data = record["captureData"]
-                if data["endpointInput"]["encoding"] == "CSV":
-                    values = data["endpointInput"]["data"].split(",")
-                    data["endpointInput"] = {
-                        "observedContentType": "application/json",
-                        "mode": "INPUT",
-                        "encoding": "JSON",
-                        "data": json.dumps({"features": values}),
-                    }
-                    data["endpointOutput"] = {
-                        "observedContentType": "application/json",
-                        "mode": "OUTPUT",
-                        "encoding": "JSON",
-                        "data": json.dumps({"score": data["endpointOutput"]["data"].strip()}),
-                    }
-                line = json.dumps(record)
-            except (ValueError, KeyError):
-                pass
-            lines.append(line)
-        target = capture / path.relative_to(sample / "capture")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text("\n".join(lines) + "\n")
+    def as_json(_: int, record: dict) -> None:
+        data = record["captureData"]
+        if data["endpointInput"]["encoding"] == "CSV":
+            values = data["endpointInput"]["data"].split(",")
+            score = data["endpointOutput"]["data"].strip()
+            data["endpointInput"] = {
+                "observedContentType": "application/json",
+                "mode": "INPUT",
+                "encoding": "JSON",
+                "data": json.dumps({"features": values}),
+            }
+            data["endpointOutput"] = {
+                "observedContentType": "application/json",
+                "mode": "OUTPUT",
+                "encoding": "JSON",
+                "data": json.dumps({"score": score}),
+            }
+
+    capture = _rewritten(sample, tmp_path / "json-capture", as_json)
     base = tmp_path / "flatten"
     result = monitor(
         base, sample, baseline, dataset_source=str(capture), record_preprocessor_script=_script(tmp_path, "f.py", FLATTEN)
@@ -174,9 +165,7 @@ def test_json_payloads_flattened_by_name_give_the_csv_runs_statistics(tmp_path, 
 def test_a_preprocessor_raising_on_some_records_costs_those_records(tmp_path, sample, baseline, plain):
     _, result = _run(tmp_path, sample, baseline, "some", record_preprocessor_script=_script(tmp_path, "r.py", RAISES_SOME))
     assert result.returncode == 0, result.stdout
-    in_window = [
-        r for r in _captures(sample) if "2024-01-19T19:00:00Z" <= r["eventMetadata"]["inferenceTime"] < "2024-01-19T20:00:00Z"
-    ]
+    in_window = _in_window(sample)
     raised = sum(r["eventMetadata"]["eventId"].endswith("7") for r in in_window)
     assert f"{raised} records preprocess_handler raised ValueError on" in result.stdout
     assert "'ValueError: no thanks: " in result.stdout  # an example with the user's own message
@@ -237,23 +226,12 @@ def test_a_failing_post_analytics_script_is_the_users_and_leaves_our_outputs_int
 
 
 def test_traffic_filters_drop_test_traffic_by_custom_attributes(tmp_path, sample, baseline, plain):
-    capture = tmp_path / "tagged"
-    tagged = 0
-    for path in sorted((sample / "capture").rglob("*.jsonl")):
-        lines = []
-        for line in path.read_text().splitlines():
-            try:
-                record = json.loads(line)
-            except ValueError:
-                lines.append(line)
-                continue
-            if record["eventMetadata"]["eventId"].endswith("3"):
-                record["eventMetadata"]["customAttributes"] = ['{"testIndicator": "true"}']
-                tagged += "2024-01-19T19:00:00Z" <= record["eventMetadata"]["inferenceTime"] < "2024-01-19T20:00:00Z"
-            lines.append(json.dumps(record))
-        target = capture / path.relative_to(sample / "capture")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text("\n".join(lines) + "\n")
+    def tag(_: int, record: dict) -> None:
+        if record["eventMetadata"]["eventId"].endswith("3"):
+            record["eventMetadata"]["customAttributes"] = ['{"testIndicator": "true"}']
+
+    capture = _rewritten(sample, tmp_path / "tagged", tag)
+    tagged = sum(r["eventMetadata"]["eventId"].endswith("3") for r in _in_window(sample))
     config = tmp_path / "config.json"
     config.write_text(json.dumps({"traffic": {"exclude": {"customAttributes": '"testIndicator": "true"'}}}))
     base = tmp_path / "filtered"
@@ -274,28 +252,15 @@ def test_traffic_filters_drop_test_traffic_by_custom_attributes(tmp_path, sample
 
 
 def test_mixed_encodings_in_one_window_are_read_record_by_record(tmp_path, sample, baseline, plain):
-    capture = tmp_path / "mixed"
-    for path in sorted((sample / "capture").rglob("*.jsonl")):
-        lines = []
-        for n, line in enumerate(path.read_text().splitlines()):
-            try:
-                record = json.loads(line)
-                data = record["captureData"]
-                if data["endpointInput"]["encoding"] == "CSV" and n % 2:
-                    text = data["endpointInput"]["data"]
-                    data["endpointInput"].update(encoding="BASE64", data=base64.b64encode(text.encode()).decode())
-                    data["endpointOutput"].update(
-                        encoding="JSON",
-                        observedContentType="application/json",
-                        data=json.dumps(float(data["endpointOutput"]["data"])),
-                    )
-                line = json.dumps(record)
-            except (ValueError, KeyError):
-                pass
-            lines.append(line)
-        target = capture / path.relative_to(sample / "capture")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text("\n".join(lines) + "\n")
+    def mix(n: int, record: dict) -> None:
+        data = record["captureData"]
+        if data["endpointInput"]["encoding"] == "CSV" and n % 2:
+            text = data["endpointInput"]["data"]
+            data["endpointInput"].update(encoding="BASE64", data=base64.b64encode(text.encode()).decode())
+            output = json.dumps(float(data["endpointOutput"]["data"]))
+            data["endpointOutput"].update(encoding="JSON", observedContentType="application/json", data=output)
+
+    capture = _rewritten(sample, tmp_path / "mixed", mix)
     base = tmp_path / "mixed-run"
     result = monitor(base, sample, baseline, dataset_source=str(capture))
     assert result.returncode == 0, result.stdout
@@ -307,6 +272,31 @@ def test_mixed_encodings_in_one_window_are_read_record_by_record(tmp_path, sampl
         assert mine["common"] == stats["common"], f["name"]
         for key in ("min", "max", "sum", "mean"):
             assert mine.get(key) == stats.get(key), (f["name"], key)
+
+
+def _rewritten(sample: Path, target: Path, change: Callable[[int, dict], None]) -> Path:
+    """The sample's capture files with ``change(line number, record)`` applied to every record; a line that does
+    not decode, or lacks a field the change reads, is kept as it is (the sample's bad records stay bad)."""
+    for path in sorted((sample / "capture").rglob("*.jsonl")):
+        lines = []
+        for n, line in enumerate(path.read_text().splitlines()):
+            try:
+                record = json.loads(line)
+                change(n, record)
+                line = json.dumps(record)
+            except (ValueError, KeyError):
+                pass
+            lines.append(line)
+        out = target / path.relative_to(sample / "capture")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text("\n".join(lines) + "\n")
+    return target
+
+
+def _in_window(sample: Path) -> list[dict]:
+    return [
+        r for r in _captures(sample) if "2024-01-19T19:00:00Z" <= r["eventMetadata"]["inferenceTime"] < "2024-01-19T20:00:00Z"
+    ]
 
 
 def _captures(sample: Path) -> list[dict]:
@@ -330,3 +320,68 @@ def _summary(log: str) -> dict[str, int]:
     assert found, log
     read, kept, bad, outside, filtered = (int(g or 0) for g in found.groups())
     return {"read": read, "kept": kept, "bad": bad, "outside": outside, "filtered": filtered}
+
+
+def test_a_multi_model_window_gives_one_set_of_outputs_per_model_equal_to_its_records_alone(tmp_path, sample, baseline, plain):
+    def assign(_: int, record: dict) -> None:
+        odd = int(record["eventMetadata"]["eventId"][-1], 16) % 2
+        record["eventMetadata"]["targetModel"] = "churn-a.tar.gz" if odd else "churn/b"
+
+    capture = _rewritten(sample, tmp_path / "two-models", assign)
+    models = ["churn-a.tar.gz", "churn/b"]
+    config = tmp_path / "split.json"
+    config.write_text(json.dumps({"traffic": {"per_model": {"key": "targetModel", "models": models}}}))
+    base = tmp_path / "split"
+    result = monitor(
+        base, sample, baseline, dataset_source=str(capture), analysis_config=str(config), publish_cloudwatch_metrics="Enabled"
+    )
+    assert result.returncode == 0, result.stdout
+    assert _out(base, "statistics.json") == _out(plain, "statistics.json")  # the whole window, where SageMaker reads it
+    lines = [
+        json.loads(x) for x in (base / "output" / "metrics" / "cloudwatch" / "cloudwatch_metrics.jsonl").read_text().splitlines()
+    ]
+    total = 0
+    for model, folder in zip(models, ["targetModel=churn-a.tar.gz", "targetModel=churn_b"], strict=True):
+        alone = tmp_path / f"alone-{folder}"
+        only = tmp_path / f"{folder}.json"
+        only.write_text(json.dumps({"traffic": {"include": {"targetModel": f"^{re.escape(model)}$"}}}))
+        done = monitor(alone, sample, baseline, dataset_source=str(capture), analysis_config=str(only))
+        assert done.returncode == 0, done.stdout
+        mine = json.loads((base / "processing" / "output" / folder / "statistics.json").read_text())
+        assert mine == _out(alone, "statistics.json")
+        assert (base / "processing" / "output" / folder / "report.html").exists()
+        total += mine["dataset"]["item_count"]
+        tagged = [x for x in lines if {"Name": "targetModel", "Value": model} in x["Dimensions"]]
+        assert any(x["MetricName"] == "constraint_violations" for x in tagged)
+        count = len(
+            json.loads((base / "processing" / "output" / folder / "constraint_violations.json").read_text())["violations"]
+        )
+        assert f"{model}: {count} violation(s)" in message(base)
+    assert total == _out(plain, "statistics.json")["dataset"]["item_count"]
+    untagged = [x for x in lines if all(d["Name"] != "targetModel" for d in x["Dimensions"])]
+    assert any(x["MetricName"] == "constraint_violations" for x in untagged)  # the whole window's metrics stay
+
+
+BATCH = """
+def preprocess_handler(inference_record):
+    assert inference_record.endpoint_input is None and inference_record.endpoint_output is None
+    data = inference_record.batch_transform_output.data
+    return {str(i).zfill(20): d for i, d in enumerate(data.split(","))}
+"""
+
+
+def test_the_batch_transform_shape_reaches_the_preprocessor(tmp_path, sample, baseline, plain):
+    def as_batch(_: int, record: dict) -> None:
+        data = record["captureData"]
+        joined = data["endpointOutput"]["data"].rstrip("\n") + "," + data["endpointInput"]["data"]
+        record["captureData"] = {
+            "batchTransformOutput": {"observedContentType": "text/csv", "mode": "OUTPUT", "data": joined, "encoding": "CSV"}
+        }
+
+    capture = _rewritten(sample, tmp_path / "batch", as_batch)
+    base = tmp_path / "batch-run"
+    result = monitor(
+        base, sample, baseline, dataset_source=str(capture), record_preprocessor_script=_script(tmp_path, "b.py", BATCH)
+    )
+    assert result.returncode == 0, result.stdout
+    assert _out(base, "statistics.json") == _out(plain, "statistics.json")

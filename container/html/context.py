@@ -21,6 +21,9 @@ class RunRecords:
     rows: int
     rows_skipped: int
     problems: tuple[tuple[str, int, tuple[tuple[str, str], ...]], ...] = ()
+    filtered: int = 0  # left out on purpose (traffic filters, a preprocessor's skips)
+    # Per feature of the window: how many present values were integral, fractional, other text.
+    value_types: tuple[tuple[str, int, int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

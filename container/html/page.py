@@ -42,7 +42,8 @@ SEVERITY = (
 
 
 def report_page(context: RunContext, run: RunDocuments) -> str:
-    features = _features(run, context.baseline_statistics)
+    types = {name: counts for name, *counts in (context.records.value_types if context.records else ())}
+    features = _features(run, context.baseline_statistics, types)
     anchors = {f["name"]: f["anchor"] for f in features}
     violations = _violations(run.violations, anchors)
     for f in features:
@@ -114,14 +115,15 @@ def _counts_by_kind(violations: list[dict[str, Any]]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: _rank(kv[0]))
 
 
-def _features(run: RunDocuments, baseline: dict[str, Any] | None) -> list[dict[str, Any]]:
+def _features(run: RunDocuments, baseline: dict[str, Any] | None, types: dict[str, list[int]]) -> list[dict[str, Any]]:
     current = {f.get("name"): f for f in (run.statistics or {}).get("features") or [] if isinstance(f, dict)}
     before = {f.get("name"): f for f in (baseline or {}).get("features") or [] if isinstance(f, dict)}
     drift = {row.get("name"): row for row in drift_rows(run.drift)}
     names = [n for n in before if isinstance(n, str)] + [n for n in current if isinstance(n, str) and n not in before]
     drifted = {v.get("feature_name") for v in run.violations if v.get("constraint_check_type") == "baseline_drift_check"}
     return [
-        _feature(i, name, before.get(name), current.get(name), drift.get(name), name in drifted) for i, name in enumerate(names)
+        _feature(i, name, before.get(name), current.get(name), drift.get(name), name in drifted, types.get(name))
+        for i, name in enumerate(names)
     ]
 
 
@@ -131,10 +133,14 @@ def drift_rows(report: dict | None) -> list[dict]:
     return [r for r in rows if isinstance(r, dict)]
 
 
-def _feature(i: int, name: str, before: dict | None, now: dict | None, drift: dict | None, violated: bool) -> dict[str, Any]:
+def _feature(
+    i: int, name: str, before: dict | None, now: dict | None, drift: dict | None, violated: bool, types: list[int] | None
+) -> dict[str, Any]:
     kind = (now or before or {}).get("inferred_type", "")
     rows = [("inferred type", (before or {}).get("inferred_type", "—"), (now or {}).get("inferred_type", "—"))]
     rows.append(("completeness", _completeness(before), _completeness(now)))
+    if types is not None:  # the window's own profile: the baseline's statistics do not keep this
+        rows.append(("value types", "—", _type_share(types)))
     numeric = [(s or {}).get("numerical_statistics") for s in (before, now)]
     if any(numeric):
         for key in ("mean", "std_dev", "min", "max"):
@@ -149,6 +155,15 @@ def _feature(i: int, name: str, before: dict | None, now: dict | None, drift: di
         "drifted": violated or bool(drift and drift.get("status") == "drift"),
         "chart": _chart(name, before, now),
     }
+
+
+def _type_share(counts: list[int]) -> str:
+    """``integral 97.5% · fractional 2.5%``: the shares of the present values, the kinds that occur."""
+    total = sum(counts)
+    if not total:
+        return "—"
+    named = zip(("integral", "fractional", "text"), counts, strict=True)
+    return " · ".join(f"{kind} {100 * n / total:.4g}%" for kind, n in named if n)
 
 
 def _completeness(stats: dict | None) -> str:

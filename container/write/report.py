@@ -61,7 +61,7 @@ class Outcome:
 def run_records(data: Ingested) -> RunRecords:
     """The counts of the log's summary and the bad-record examples (already truncated), for report.html."""
     problems = data.problems
-    kinds = {**problems.counts, **problems.row_counts, **problems.file_counts}
+    kinds = {**problems.counts, **problems.row_counts, **problems.file_counts, **problems.filtered}
     return RunRecords(
         files=data.files,
         read=data.records_read,
@@ -70,6 +70,8 @@ def run_records(data: Ingested) -> RunRecords:
         outside_window=data.records_outside_window,
         rows=data.rows,
         rows_skipped=data.rows_skipped,
+        filtered=data.records_filtered,
+        value_types=tuple((name, p.types.integral, p.types.fractional, p.types.string) for name, p in data.profiles.items()),
         problems=tuple(
             (kind, count, tuple((e.where, e.prefix) for e in problems.examples.get(kind, []))) for kind, count in kinds.items()
         ),

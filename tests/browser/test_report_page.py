@@ -61,6 +61,10 @@ def test_the_sample_runs_page_shows_every_violation_and_feature_with_its_evidenc
     first = page.locator("#features .feature h3 .name").first.inner_text()
     assert first in {v["feature_name"] for v in violations}  # the features with violations come first
     assert page.locator("#expectations tr").count() > 1
+    age = page.locator(".feature", has=page.locator("h3 .name", has_text="age")).locator("tr", has_text="value types")
+    assert age.inner_text().split("\t")[-1] == "integral 100%"  # the sample's ages are whole numbers
+    read = page.locator("#summary tr", has_text="records").first.inner_text()
+    assert "2,000 read = 1,925 kept + 2 bad + 73 outside the window" in read  # the log's counts (bench: tests/e2e)
 
 
 def test_a_hostile_feature_name_and_values_are_text(tmp_path, open_page):

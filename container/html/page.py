@@ -11,6 +11,7 @@ autoescape (a feature named ``<script>`` is text).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -219,15 +220,16 @@ def _sketch(stats: dict) -> KllSketch | None:
 
 
 def _numeric_chart(name: str, before: dict, now: dict) -> str | None:
-    sketches = [_sketch(before), _sketch(now)]
-    bounds = [_number(s.get(k)) for s in (before, now) for k in ("min", "max")]
-    if None in sketches or None in bounds or not all(math.isfinite(b) for b in bounds):  # type: ignore[arg-type]
+    baseline, window = _sketch(before), _sketch(now)
+    found = [_number(s.get(k)) for s in (before, now) for k in ("min", "max")]
+    bounds = [b for b in found if b is not None and math.isfinite(b)]
+    if baseline is None or window is None or len(bounds) != len(found):
         return None
-    low, high = min(bounds), max(bounds)  # type: ignore[type-var]
+    low, high = min(bounds), max(bounds)
     if high <= low:
         high = low + 1.0
     edges = np.linspace(low, high, BINS + 1)
-    shares = [_shares(s, edges) for s in sketches]  # type: ignore[arg-type]
+    shares = [_shares(s, edges) for s in (baseline, window)]
     return charts.distribution(edges, shares[0], shares[1], f"{name}: baseline and window distributions")
 
 
@@ -308,7 +310,7 @@ def _bias(doc: dict | None, baseline: dict | None) -> list[dict[str, Any]] | Non
     return rows
 
 
-def _bias_metrics(doc: dict):  # type: ignore[no-untyped-def]
+def _bias_metrics(doc: dict) -> Iterator[tuple[str, tuple[Any, Any, dict]]]:
     for stage in ("pre_training_bias_metrics", "post_training_bias_metrics"):
         for facet, groups in ((doc.get(stage) or {}).get("facets") or {}).items():
             for group in groups or []:

@@ -16,7 +16,7 @@ from pathlib import Path
 from container.contract import STATISTICS_FILE, MonitorContract
 from container.html import history
 from container.html.context import RunContext
-from container.html.documents import read_json, read_run
+from container.html.documents import RunDocuments, read_json, read_run
 from container.html.page import report_page
 from container.html.trend import trend_page
 from container.settings import AnalysisConfig
@@ -49,7 +49,7 @@ def current_label(contract: MonitorContract) -> str:
     return f"{contract.end_time:%Y/%m/%d/%H}" if contract.end_time else "this run"
 
 
-def _trend(contract: MonitorContract, config: AnalysisConfig, run) -> str:  # type: ignore[no-untyped-def]
+def _trend(contract: MonitorContract, config: AnalysisConfig, run: RunDocuments) -> str:
     label = current_label(contract)
     with tempfile.TemporaryDirectory(prefix="monitor-history-") as scratch:
         past = history.runs(config.report.history or "", Path(scratch), config.report.history_runs)

@@ -9,7 +9,7 @@ reads runs written by any version of the job, and a run without some document on
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from container.html import charts
 from container.html.documents import RunDocuments
@@ -53,7 +53,9 @@ def trend_page(runs: Sequence[tuple[str, RunDocuments]], current: int, title: st
     )
 
 
-def _per_feature(docs: Sequence[RunDocuments], values) -> dict[str, list[float | None]]:  # type: ignore[no-untyped-def]
+def _per_feature(
+    docs: Sequence[RunDocuments], values: Callable[[RunDocuments], dict[str, float]]
+) -> dict[str, list[float | None]]:
     table: dict[str, list[float | None]] = {}
     for i, doc in enumerate(docs):
         for name, value in values(doc).items():

@@ -37,8 +37,11 @@ class Opened:
     requests: list[str] = field(default_factory=list)  # beyond the page's own file
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    # Per module, not per session: Playwright's driver and event loop must not outlive the page tests, or the
+    # tests after them that start process pools in this process (ingest's workers, the fuzz pool) can hang
+    # (seen twice in full runs: a pool worker gone, its pool waiting forever).
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is not installed: run `make browser` (apt-get install chromium) first")
     from playwright.sync_api import sync_playwright

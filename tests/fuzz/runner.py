@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -181,8 +182,18 @@ class Isolated:
         self.close()
 
     def close(self) -> None:
-        self.pool.terminate()
-        self.pool.join()
+        # terminate() sends SIGTERM and then waits for every worker; a worker that a job left deaf to SIGTERM
+        # would make that wait endless (seen once at the end of a full run). Killed after a grace period instead
+        # (never before terminate(): a worker killed holding a queue lock deadlocks the pool's own shutdown).
+        workers = list(getattr(self.pool, "_pool", []))
+        watchdog = threading.Timer(30, lambda: [w.kill() for w in workers if w.exitcode is None])
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            self.pool.terminate()
+            self.pool.join()
+        finally:
+            watchdog.cancel()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def _crashes(self) -> Iterator[tuple[int, int]]:

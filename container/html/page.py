@@ -11,7 +11,6 @@ autoescape (a feature named ``<script>`` is text).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -21,6 +20,7 @@ from container.html import charts
 from container.html.context import RunContext
 from container.html.documents import RunDocuments
 from container.html.render import render
+from container.html.sections import bias_section, expectations_section, fmt, model_quality_section, number
 
 BINS = 24  # bins of a numeric feature's chart: a page's size does not depend on the records
 TOP_CATEGORIES = 10
@@ -58,9 +58,9 @@ def report_page(context: RunContext, run: RunDocuments) -> str:
         violations=violations,
         counts=_counts_by_kind(violations),
         features=features,
-        expectations=_expectations(run.expectations),
-        bias=_bias(run.bias, context.bias_baseline),
-        model_quality=_model_quality(run.model_quality),
+        expectations=expectations_section(run.expectations),
+        bias=bias_section(run.bias, context.bias_baseline),
+        model_quality=model_quality_section(run.model_quality),
         unreadable=run.unreadable,
     )
 
@@ -73,7 +73,7 @@ def _status(message: str) -> str:
 def _violations(violations: list[dict[str, Any]], anchors: dict[str, str]) -> list[dict[str, Any]]:
     ranked = sorted(
         enumerate(violations),
-        key=lambda iv: (_rank(iv[1].get("constraint_check_type")), -abs(_number(iv[1].get("statistic")) or 0.0), iv[0]),
+        key=lambda iv: (_rank(iv[1].get("constraint_check_type")), -abs(number(iv[1].get("statistic")) or 0.0), iv[0]),
     )
     out = []
     for i, (_, v) in enumerate(ranked):
@@ -145,7 +145,7 @@ def _feature(
     numeric = [(s or {}).get("numerical_statistics") for s in (before, now)]
     if any(numeric):
         for key in ("mean", "std_dev", "min", "max"):
-            rows.append((key, _fmt((numeric[0] or {}).get(key)), _fmt((numeric[1] or {}).get(key))))
+            rows.append((key, fmt((numeric[0] or {}).get(key)), fmt((numeric[1] or {}).get(key))))
     return {
         "name": name,
         "anchor": f"feature-{i}",
@@ -172,7 +172,7 @@ def _completeness(stats: dict | None) -> str:
         return "—"
     section = stats.get("numerical_statistics") or stats.get("string_statistics") or {}
     common = section.get("common") or {}
-    present, missing = _number(common.get("num_present")) or 0, _number(common.get("num_missing")) or 0
+    present, missing = number(common.get("num_present")) or 0, number(common.get("num_missing")) or 0
     total = present + missing
     return f"{present / total:.2%}" if total else "—"
 
@@ -197,7 +197,7 @@ def _drift_row(row: dict | None) -> list[tuple[str, str]] | None:
         if key is None:
             out.append((label, f"{row.get('n_baseline', '—')} / {row.get('n_current', '—')}"))
         elif key in row:
-            out.append((label, _fmt(row[key])))
+            out.append((label, fmt(row[key])))
     return out
 
 
@@ -221,7 +221,7 @@ def _sketch(stats: dict) -> KllSketch | None:
 
 def _numeric_chart(name: str, before: dict, now: dict) -> str | None:
     baseline, window = _sketch(before), _sketch(now)
-    found = [_number(s.get(k)) for s in (before, now) for k in ("min", "max")]
+    found = [number(s.get(k)) for s in (before, now) for k in ("min", "max")]
     bounds = [b for b in found if b is not None and math.isfinite(b)]
     if baseline is None or window is None or len(bounds) != len(found):
         return None
@@ -257,150 +257,3 @@ def _category_chart(name: str, before: dict, now: dict) -> str | None:
 def _buckets(stats: dict) -> dict[str, float]:
     buckets = ((stats.get("distribution") or {}).get("categorical") or {}).get("buckets") or []
     return {str(b.get("value")): float(b.get("count") or 0) for b in buckets if isinstance(b, dict)}
-
-
-def _expectations(doc: dict | None) -> dict[str, Any] | None:
-    if not doc:
-        return None
-    sample = doc.get("sample") or {}
-    covered = (
-        f"a sample of {sample.get('rows')} of {sample.get('of_rows')} rows (seed {sample.get('seed')})"
-        if sample.get("sampled")
-        else f"all {sample.get('rows', '?')} rows"
-    )
-    rows = []
-    for r in doc.get("results") or []:
-        config = r.get("expectation_config") or {}
-        kwargs = {k: v for k, v in (config.get("kwargs") or {}).items() if k != "batch_id"}
-        result = r.get("result") or {}
-        rows.append(
-            {
-                "type": config.get("type", ""),
-                "column": kwargs.pop("column", "<dataset>"),
-                "kwargs": _short(kwargs),
-                "success": bool(r.get("success")),
-                "observed": _short(result.get("observed_value")),
-                "unexpected": _fmt(result.get("unexpected_count")),
-                "unexpected_percent": _fmt(result.get("unexpected_percent")),
-            }
-        )
-    rows.sort(key=lambda r: r["success"])  # failures first
-    return {"covered": covered, "statistics": doc.get("statistics") or {}, "rows": rows}
-
-
-def _bias(doc: dict | None, baseline: dict | None) -> list[dict[str, Any]] | None:
-    if not doc:
-        return None
-    before = _bias_values(baseline) if baseline else {}
-    rows = []
-    for stage, (facet, value, metric) in _bias_metrics(doc):
-        then = before.get((stage, facet, value, metric.get("name")))
-        rows.append(
-            {
-                "stage": stage.replace("_bias_metrics", "").replace("_", "-"),
-                "facet": f"{facet} = {value}" if value is not None else str(facet),
-                "name": metric.get("name", ""),
-                "description": metric.get("description", ""),
-                "value": _fmt(metric.get("value")),
-                "interval": _interval(metric.get("confidence_interval")),
-                "baseline": _fmt(then.get("value")) if then else "—",
-                "baseline_interval": _interval(then.get("confidence_interval")) if then else "—",
-            }
-        )
-    return rows
-
-
-def _bias_metrics(doc: dict) -> Iterator[tuple[str, tuple[Any, Any, dict]]]:
-    for stage in ("pre_training_bias_metrics", "post_training_bias_metrics"):
-        for facet, groups in ((doc.get(stage) or {}).get("facets") or {}).items():
-            for group in groups or []:
-                for metric in group.get("metrics") or []:
-                    yield stage, (facet, group.get("value_or_threshold"), metric)
-
-
-def _bias_values(doc: dict) -> dict[tuple, dict]:
-    return {(s, f, v, m.get("name")): m for s, (f, v, m) in _bias_metrics(doc)}
-
-
-def _model_quality(sections: dict[str, Any]) -> dict[str, Any] | None:
-    if not sections:
-        return None
-    out: dict[str, Any] = {"tables": [], "confusion": None, "curves": []}
-    for section, metrics in sections.items():
-        if not isinstance(metrics, dict):
-            continue
-        # The label-free estimate beside the value realised once the labels arrived (same run, same name).
-        realised = sections.get(section.removeprefix("estimated_")) if section.startswith("estimated_") else None
-        rows = []
-        for name, m in metrics.items():
-            if name in ("confusion_matrix", "receiver_operating_characteristic_curve", "precision_recall_curve"):
-                continue
-            if isinstance(m, dict) and "value" in m:
-                extra = (
-                    f"{_fmt(m.get('lower'))} – {_fmt(m.get('upper'))}"
-                    if "lower" in m
-                    else f"± {_fmt(m.get('standard_deviation'))}"
-                    if "standard_deviation" in m
-                    else ""
-                )
-                rows.append((name, _fmt(m["value"]), extra, _realised(realised, name)))
-            elif isinstance(m, int | float):
-                rows.append((name, _fmt(m), "", ""))
-        out["tables"].append((section.replace("_", " "), rows, realised is not None))
-        if isinstance(metrics.get("confusion_matrix"), dict):
-            out["confusion"] = _confusion(metrics["confusion_matrix"])
-        roc = metrics.get("receiver_operating_characteristic_curve")
-        if isinstance(roc, dict) and roc.get("false_positive_rates"):
-            rates = roc["false_positive_rates"], roc["true_positive_rates"]
-            out["curves"].append(charts.curve(*rates, "false positive rate", "true positive rate", "ROC curve", diagonal=True))
-        pr = metrics.get("precision_recall_curve")
-        if isinstance(pr, dict) and pr.get("recalls"):
-            out["curves"].append(charts.curve(pr["recalls"], pr["precisions"], "recall", "precision", "Precision-recall curve"))
-    return out
-
-
-def _realised(metrics: object, name: str) -> str:
-    value = metrics.get(name) if isinstance(metrics, dict) else None
-    return _fmt(value.get("value")) if isinstance(value, dict) else ""
-
-
-def _confusion(matrix: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    labels = sorted(set(matrix) | {p for row in matrix.values() for p in row})
-    return {"labels": labels, "rows": [(a, [matrix.get(a, {}).get(p, 0) for p in labels]) for a in labels]}
-
-
-def _interval(value: object) -> str:
-    if isinstance(value, list | tuple) and len(value) == 2:
-        return f"[{_fmt(value[0])}, {_fmt(value[1])}]"
-    return "—"
-
-
-def _short(value: object, limit: int = 160) -> str:
-    import json
-
-    text = value if isinstance(value, str) else json.dumps(value, default=str, sort_keys=True)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        try:
-            return float(value)  # type: ignore[arg-type]  # "Infinity", "NaN" as Jackson writes them
-        except (TypeError, ValueError):
-            return None
-    return float(value)
-
-
-def _fmt(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    number = None if isinstance(value, str) else _number(value)
-    if number is None:
-        return "—" if value is None else str(value)
-    if not math.isfinite(number):
-        return str(number)
-    if number.is_integer() and abs(number) < 1e15:
-        return f"{int(number):,}"
-    if 1e5 <= abs(number) < 1e15:
-        return f"{number:,.1f}"
-    return f"{number:.6g}" if abs(number) >= 1e-3 else f"{number:.3e}"

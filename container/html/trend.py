@@ -15,6 +15,7 @@ from container.html import charts
 from container.html.documents import RunDocuments
 from container.html.page import drift_rows
 from container.html.render import render
+from container.html.sections import bias_metrics
 
 CHARTED_FEATURES = 8  # features charted over time: those whose drift statistic moved most
 
@@ -113,11 +114,8 @@ def _quality_values(doc: RunDocuments) -> dict[str, float]:
 
 
 def _bias_values(doc: RunDocuments) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for stage in ("pre_training_bias_metrics", "post_training_bias_metrics"):
-        for facet, groups in ((doc.bias or {}).get(stage) or {}).get("facets", {}).items():
-            for group in groups or []:
-                for m in group.get("metrics") or []:
-                    if isinstance(m.get("value"), int | float):
-                        out[f"{m.get('name')} {facet}={group.get('value_or_threshold')}"] = float(m["value"])
-    return out
+    return {
+        f"{m.get('name')} {facet}={value}": float(m["value"])
+        for _, (facet, value, m) in bias_metrics(doc.bias or {})
+        if isinstance(m.get("value"), int | float)
+    }

@@ -1,0 +1,157 @@
+"""The report's sections beyond the features: expectations, bias metrics, model quality; and the number
+formatting every page uses. Built from the run's documents (container/html/documents.py)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+from container.html import charts
+
+
+def expectations_section(doc: dict | None) -> dict[str, Any] | None:
+    if not doc:
+        return None
+    sample = doc.get("sample") or {}
+    covered = (
+        f"a sample of {sample.get('rows')} of {sample.get('of_rows')} rows (seed {sample.get('seed')})"
+        if sample.get("sampled")
+        else f"all {sample.get('rows', '?')} rows"
+    )
+    rows = []
+    for r in doc.get("results") or []:
+        config = r.get("expectation_config") or {}
+        kwargs = {k: v for k, v in (config.get("kwargs") or {}).items() if k != "batch_id"}
+        result = r.get("result") or {}
+        rows.append(
+            {
+                "type": config.get("type", ""),
+                "column": kwargs.pop("column", "<dataset>"),
+                "kwargs": _short(kwargs),
+                "success": bool(r.get("success")),
+                "observed": _short(result.get("observed_value")),
+                "unexpected": fmt(result.get("unexpected_count")),
+                "unexpected_percent": fmt(result.get("unexpected_percent")),
+            }
+        )
+    rows.sort(key=lambda r: r["success"])  # failures first
+    return {"covered": covered, "statistics": doc.get("statistics") or {}, "rows": rows}
+
+
+def bias_section(doc: dict | None, baseline: dict | None) -> list[dict[str, Any]] | None:
+    if not doc:
+        return None
+    before = _bias_values(baseline) if baseline else {}
+    rows = []
+    for stage, (facet, value, metric) in bias_metrics(doc):
+        then = before.get((stage, facet, value, metric.get("name")))
+        rows.append(
+            {
+                "stage": stage.replace("_bias_metrics", "").replace("_", "-"),
+                "facet": f"{facet} = {value}" if value is not None else str(facet),
+                "name": metric.get("name", ""),
+                "description": metric.get("description", ""),
+                "value": fmt(metric.get("value")),
+                "interval": _interval(metric.get("confidence_interval")),
+                "baseline": fmt(then.get("value")) if then else "—",
+                "baseline_interval": _interval(then.get("confidence_interval")) if then else "—",
+            }
+        )
+    return rows
+
+
+def bias_metrics(doc: dict) -> Iterator[tuple[str, tuple[Any, Any, dict]]]:
+    for stage in ("pre_training_bias_metrics", "post_training_bias_metrics"):
+        for facet, groups in ((doc.get(stage) or {}).get("facets") or {}).items():
+            for group in groups or []:
+                for metric in group.get("metrics") or []:
+                    yield stage, (facet, group.get("value_or_threshold"), metric)
+
+
+def _bias_values(doc: dict) -> dict[tuple, dict]:
+    return {(s, f, v, m.get("name")): m for s, (f, v, m) in bias_metrics(doc)}
+
+
+def model_quality_section(sections: dict[str, Any]) -> dict[str, Any] | None:
+    if not sections:
+        return None
+    out: dict[str, Any] = {"tables": [], "confusion": None, "curves": []}
+    for section, metrics in sections.items():
+        if not isinstance(metrics, dict):
+            continue
+        # The label-free estimate beside the value realised once the labels arrived (same run, same name).
+        realised = sections.get(section.removeprefix("estimated_")) if section.startswith("estimated_") else None
+        rows = []
+        for name, m in metrics.items():
+            if name in ("confusion_matrix", "receiver_operating_characteristic_curve", "precision_recall_curve"):
+                continue
+            if isinstance(m, dict) and "value" in m:
+                extra = (
+                    f"{fmt(m.get('lower'))} – {fmt(m.get('upper'))}"
+                    if "lower" in m
+                    else f"± {fmt(m.get('standard_deviation'))}"
+                    if "standard_deviation" in m
+                    else ""
+                )
+                rows.append((name, fmt(m["value"]), extra, _realised(realised, name)))
+            elif isinstance(m, int | float):
+                rows.append((name, fmt(m), "", ""))
+        out["tables"].append((section.replace("_", " "), rows, realised is not None))
+        if isinstance(metrics.get("confusion_matrix"), dict):
+            out["confusion"] = _confusion(metrics["confusion_matrix"])
+        roc = metrics.get("receiver_operating_characteristic_curve")
+        if isinstance(roc, dict) and roc.get("false_positive_rates"):
+            rates = roc["false_positive_rates"], roc["true_positive_rates"]
+            out["curves"].append(charts.curve(*rates, "false positive rate", "true positive rate", "ROC curve", diagonal=True))
+        pr = metrics.get("precision_recall_curve")
+        if isinstance(pr, dict) and pr.get("recalls"):
+            out["curves"].append(charts.curve(pr["recalls"], pr["precisions"], "recall", "precision", "Precision-recall curve"))
+    return out
+
+
+def _realised(metrics: object, name: str) -> str:
+    value = metrics.get(name) if isinstance(metrics, dict) else None
+    return fmt(value.get("value")) if isinstance(value, dict) else ""
+
+
+def _confusion(matrix: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    labels = sorted(set(matrix) | {p for row in matrix.values() for p in row})
+    return {"labels": labels, "rows": [(a, [matrix.get(a, {}).get(p, 0) for p in labels]) for a in labels]}
+
+
+def _interval(value: object) -> str:
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return f"[{fmt(value[0])}, {fmt(value[1])}]"
+    return "—"
+
+
+def _short(value: object, limit: int = 160) -> str:
+    import json
+
+    text = value if isinstance(value, str) else json.dumps(value, default=str, sort_keys=True)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        try:
+            return float(value)  # type: ignore[arg-type]  # "Infinity", "NaN" as Jackson writes them
+        except (TypeError, ValueError):
+            return None
+    return float(value)
+
+
+def fmt(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    x = None if isinstance(value, str) else number(value)
+    if x is None:
+        return "—" if value is None else str(value)
+    if not math.isfinite(x):
+        return str(x)
+    if x.is_integer() and abs(x) < 1e15:
+        return f"{int(x):,}"
+    if 1e5 <= abs(x) < 1e15:
+        return f"{x:,.1f}"
+    return f"{x:.6g}" if abs(x) >= 1e-3 else f"{x:.3e}"

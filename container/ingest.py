@@ -9,12 +9,16 @@ container/cluster). Memory holds a block per worker plus the profiles, however m
 
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing
 import os
 import tempfile
 import time
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
@@ -141,10 +145,47 @@ def _parts(spec: ReadSpec, tasks: list[Task], workers: int) -> Iterator[Ingested
     if workers == 1:
         yield from (read_task(spec, task) for task in tasks)
         return
-    # spawn, not fork: pyarrow's thread pools must not be forked. The pool's exit terminates the
-    # workers, so a SIGTERM to this process stops them too. The spec goes to each worker once.
-    with multiprocessing.get_context("spawn").Pool(workers, initializer=_set_worker_spec, initargs=(spec,)) as pool:
-        yield from pool.imap(_read_worker_task, tasks)
+    # spawn, not fork: pyarrow's thread pools must not be forked. An executor, not multiprocessing.Pool:
+    # a worker that dies (the OOM killer, a crash in native code) breaks the executor, which raises,
+    # where a Pool silently loses that worker's task and waits for it forever. The spec goes to each
+    # worker once; at most two tasks per worker are in flight, so finished parts never pile up.
+    executor = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_set_worker_spec, initargs=(spec,)
+    )
+    finished = False
+    try:
+        pending: deque[Future[Ingested]] = deque()
+        queued = iter(tasks)
+        for task in itertools.islice(queued, 2 * workers):
+            pending.append(executor.submit(_read_worker_task, task))
+        while pending:
+            part = _result(pending.popleft(), workers)
+            for task in itertools.islice(queued, 1):
+                pending.append(executor.submit(_read_worker_task, task))
+            yield part
+        finished = True
+    finally:
+        _close(executor, finished)
+
+
+def _result(future: Future[Ingested], workers: int) -> Ingested:
+    try:
+        return future.result()
+    except BrokenProcessPool as error:
+        raise ClientError(
+            f"a worker process reading the dataset died ({error}); the usual cause is the OOM killer: "
+            f"run the job on an instance type with more memory, or with fewer worker processes than {workers}"
+        ) from None
+
+
+def _close(executor: ProcessPoolExecutor, finished: bool) -> None:
+    """Stops the workers. After an error, a stop (SIGTERM) or an abandoned generator, the workers are
+    terminated rather than waited for: their parts are no longer wanted."""
+    if not finished:
+        # The executor has no public way to kill its workers before Python 3.14's terminate_workers().
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.terminate()
+    executor.shutdown(wait=True, cancel_futures=True)
 
 
 _worker_spec: ReadSpec | None = None

@@ -8,6 +8,7 @@ that joining changes nothing but the speed: counts, profiles, the row sample and
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 from pathlib import Path
 
@@ -17,9 +18,12 @@ import pytest
 import container.load.discover as discover_module
 import container.load.tasks as ingest_module
 from analyzers.types import InferredType
-from container.contract import from_env
-from container.ingest import Ingested, ingest
+from container.contract import MonitorContract, from_env
+from container.errors import ClientError
+from container.ingest import Ingested, _parts, ingest
 from container.load.discover import discover_files, discover_sized
+from container.load.spec import read_spec
+from container.load.tasks import Task
 from container.settings import AnalysisConfig
 
 CAPTURE = '{"sagemakerCaptureJson": {"captureIndexNames": ["endpointInput", "endpointOutput"]}}'
@@ -69,8 +73,27 @@ def tiny_files(root: Path, lines: list[str], raw: dict[int, bytes] | None = None
 
 
 def run(
-    tmp_path: Path, source: Path, sample_rows: int | None = None, seed: int = 3, workers: int = 1, keys: bool = False
+    tmp_path: Path,
+    source: Path,
+    sample_rows: int | None = None,
+    seed: int = 3,
+    workers: int = 1,
+    keys: bool = False,
+    **more_env: str,
 ) -> Ingested:
+    return ingest(
+        run_contract(tmp_path, source, **more_env),
+        AnalysisConfig(),
+        NAMES,
+        TYPES,
+        workers=workers,
+        sample_rows=sample_rows,
+        seed=seed,
+        record_keys=keys,
+    )
+
+
+def run_contract(tmp_path: Path, source: Path, **more_env: str) -> MonitorContract:
     env = {
         "SAGEMAKER_BASE_DIR": str(tmp_path),
         "dataset_source": str(source),
@@ -78,10 +101,9 @@ def run(
         "baseline_statistics": "statistics.json",
         "start_time": WINDOW[0],
         "end_time": WINDOW[1],
+        **more_env,
     }
-    return ingest(
-        from_env(env), AnalysisConfig(), NAMES, TYPES, workers=workers, sample_rows=sample_rows, seed=seed, record_keys=keys
-    )
+    return from_env(env)
 
 
 def counts(data: Ingested) -> tuple[int, ...]:
@@ -154,6 +176,40 @@ def test_worker_processes_do_not_change_a_joined_window(tmp_path):
     two = run(tmp_path, source, sample_rows=25, workers=2)
     assert counts(one) == counts(two) and profiles(one) == profiles(two)
     assert one.sample.table.equals(two.sample.table)
+
+
+# A preprocessor that kills its own process on one record: what the OOM killer or a crash in native code does.
+DIES = """
+import os, signal
+
+def preprocess_handler(inference_record):
+    if inference_record.event_metadata.event_id == "e150":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return inference_record.endpoint_input.data.split(",")
+"""
+
+
+def test_a_worker_process_that_dies_ends_the_job_with_a_message_not_a_hang(tmp_path):
+    source = tiny_files(tmp_path, records())
+    script = tmp_path / "dies.py"
+    script.write_text(DIES)
+    with pytest.raises(ClientError, match=r"a worker process reading the dataset died.*OOM killer"):
+        run(tmp_path, source, workers=2, record_preprocessor_script=str(script))
+    assert multiprocessing.active_children() == []
+
+
+def test_abandoned_reading_terminates_the_worker_processes(tmp_path):
+    """A stop (SIGTERM becomes an exception in the main thread) leaves the reading generator mid-way: the
+    workers still reading are terminated, not waited for."""
+    source = tiny_files(tmp_path, records())
+    spec = read_spec(run_contract(tmp_path, source), AnalysisConfig(), NAMES, TYPES, None, 0, False)
+    files, sizes = discover_sized(source)
+    each_file = [Task(i, (file,), (size,)) for i, (file, size) in enumerate(zip(files, sizes, strict=True))]
+    parts = _parts(spec, each_file, 2)
+    assert next(parts).files == 1
+    assert len(multiprocessing.active_children()) == 2
+    parts.close()
+    assert multiprocessing.active_children() == []
 
 
 def test_a_bad_record_among_tiny_files_is_named_by_its_file_and_line(tmp_path, read_alone):

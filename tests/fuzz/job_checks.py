@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import signal
 from collections.abc import Mapping
@@ -38,7 +39,7 @@ class _Errors(logging.Handler):
 
 def run_main(env: Mapping[str, str]) -> tuple[int | None, str, BaseException | None]:
     """``main(env)`` in-process: its exit code, the internal error it logged, or what escaped it."""
-    from container.__main__ import main
+    from container.__main__ import STOP_SIGNALS, main
 
     errors = _Errors()
     logger = logging.getLogger("container")
@@ -46,7 +47,8 @@ def run_main(env: Mapping[str, str]) -> tuple[int | None, str, BaseException | N
     level = logger.level
     if logger.getEffectiveLevel() > logging.ERROR:
         logger.setLevel(logging.ERROR)  # the traceback of an internal error must reach ``errors``
-    previous = signal.getsignal(signal.SIGTERM)
+    previous = {each: signal.getsignal(each) for each in STOP_SIGNALS}
+    code = None
     try:
         with cpu_limit(JOB_SECONDS):
             code = main(env)
@@ -56,7 +58,12 @@ def run_main(env: Mapping[str, str]) -> tuple[int | None, str, BaseException | N
     finally:
         logger.removeHandler(errors)
         logger.setLevel(level)
-        signal.signal(signal.SIGTERM, previous)
+        # main() owns the stop signals while it runs and leaves them ignored. No case sends one, so a stop
+        # it caught came to this process: the fuzz pool's terminate(). Pass it on, or the worker outlives it.
+        for each, handler in previous.items():
+            signal.signal(each, handler)
+        if code is not None and code - 128 in STOP_SIGNALS:
+            os.kill(os.getpid(), code - 128)
 
 
 def check_job(kind: str, env: Mapping[str, str]) -> Verdict:

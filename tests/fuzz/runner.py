@@ -182,8 +182,9 @@ class Isolated:
         self.close()
 
     def close(self) -> None:
-        # terminate() sends SIGTERM and then waits for every worker; a worker that a job left deaf to SIGTERM
-        # would make that wait endless (seen once at the end of a full run). Killed after a grace period instead
+        # terminate() sends SIGTERM and then waits for every worker. A worker running a job took that SIGTERM
+        # as the job's stop and lived on (seen once at the end of a full run); job_checks.run_main now passes
+        # it on. Should another cause appear, a worker alive after a grace period is killed
         # (never before terminate(): a worker killed holding a queue lock deadlocks the pool's own shutdown).
         workers = list(getattr(self.pool, "_pool", []))
         watchdog = threading.Timer(30, lambda: [w.kill() for w in workers if w.exitcode is None])

@@ -23,6 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
+from analyzers.quality.native_expectations import NativeExpectation
 from analyzers.types import InferredType
 from container.contract import MonitorContract
 from container.errors import ClientError
@@ -59,6 +60,7 @@ def ingest(
     seed: int = 0,
     record_keys: bool = False,
     cluster: PartReader | None = None,
+    expectations: tuple[NativeExpectation, ...] = (),
 ) -> Ingested:
     """Profile every row of the dataset. ``names`` are the positional column names (None: from
     the data); ``types`` are the baseline's inferred types, which decide per column whether to
@@ -67,8 +69,9 @@ def ingest(
     read files with (None: one per CPU on large windows); it never changes the result.
     ``sample_rows``: also keep a seeded uniform sample of at most this many rows; ``record_keys``: the
     sample also holds each captured record's ground-truth join key. ``cluster``: the hosts of a
-    multi-instance job read the parts instead (None: this host alone)."""
-    spec = read_spec(contract, config, names, types, sample_rows, seed, record_keys)
+    multi-instance job read the parts instead (None: this host alone). ``expectations``: column
+    expectations evaluated on every row (their merged partials in ``Ingested.expectations``)."""
+    spec = read_spec(contract, config, names, types, sample_rows, seed, record_keys, expectations)
     return ingest_spec(spec, workers, cluster)
 
 

@@ -61,12 +61,14 @@ class PayloadConfig:
 
 @dataclass(frozen=True, slots=True)
 class ExpectationsConfig:
-    """A Great Expectations suite to validate (local path or s3:// URI), on at most ``row_budget``
-    rows sampled uniformly with ``seed`` when the window is larger."""
+    """A Great Expectations suite to validate (local path or s3:// URI). The common expectation types are
+    evaluated natively on every row (``native``: false sends every one to GX); GX validates the others on at
+    most ``row_budget`` rows sampled uniformly with ``seed`` when the window is larger."""
 
     suite: str | None = None
     row_budget: int = 100_000
     seed: int = 0
+    native: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,7 +266,8 @@ def _expectations(spec: schema.Expectations, where: str) -> ExpectationsConfig:
     seed = 0 if spec.seed is None else spec.seed
     if seed < 0:
         raise ConfigError(f"The 'seed' parameter of {where} must be an integer >= 0. Got {seed!r} instead.")
-    return ExpectationsConfig(suite=spec.suite, row_budget=budget, seed=seed)
+    native = ExpectationsConfig().native if spec.native is None else spec.native
+    return ExpectationsConfig(suite=spec.suite, row_budget=budget, seed=seed, native=native)
 
 
 def _drift(spec: schema.Drift, source: str) -> DriftSettings:

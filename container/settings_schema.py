@@ -64,6 +64,7 @@ class Expectations(Section, frozen=True):
     suite: str | None = None
     row_budget: int | None = None
     seed: int | None = None
+    native: bool | None = None
 
 
 class Limits(Section, frozen=True):

@@ -11,9 +11,11 @@ process and ``--repeat`` times, alternating:
 
 Prints medians of wall time, records/s and peak RSS, and the job's ratio to the floor. With
 ``--preprocessor``, also the job with a trivial ``record_preprocessor_script`` (AWS's first example: output
-and input joined, zero-padded keys), which reads record by record, and its ratio to the plain job.
+and input joined, zero-padded keys), which reads record by record, and its ratio to the plain job. With
+``--suite``, also the job validating the suite the baseline job suggested: natively on every row (the
+default), and all through Great Expectations on its default 100k-row sample (``expectations.native: false``).
 
-    python scripts/bench_ingest.py [--records 1000000] [--repeat 3] [--preprocessor]
+    python scripts/bench_ingest.py [--records 1000000] [--repeat 3] [--preprocessor] [--suite]
 """
 
 from __future__ import annotations
@@ -140,6 +142,7 @@ def arguments(doc: str | None) -> argparse.Namespace:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--preprocessor", action="store_true", help="also time the job with a trivial preprocessor")
+    parser.add_argument("--suite", action="store_true", help="also time the job with the suggested expectation suite")
     parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "bench")
     return parser.parse_args()
 
@@ -171,11 +174,22 @@ def main() -> None:
         script = args.work / "preprocessor.py"
         script.write_text(TRIVIAL_PREPROCESSOR)
         runs["job + preproc"] = []
+    suite_env = job_env | {"expectation_suite": str(out / "baseline" / "expectation_suite.json")}
+    if args.suite:
+        gx_config = args.work / "gx-sample.json"
+        gx_config.write_text('{"expectations": {"native": false}}')
+        runs["job + suite"] = []
+        runs["suite, GX 100k"] = []
     for _ in range(args.repeat):
         runs["job"].append(measure([sys.executable, "-m", "container"], job_env))
         if args.preprocessor:
             runs["job + preproc"].append(
                 measure([sys.executable, "-m", "container"], job_env | {"record_preprocessor_script": str(script)})
+            )
+        if args.suite:
+            runs["job + suite"].append(measure([sys.executable, "-m", "container"], suite_env))
+            runs["suite, GX 100k"].append(
+                measure([sys.executable, "-m", "container"], suite_env | {"analysis_config": str(gx_config)})
             )
         runs["json floor"].append(measure([sys.executable, "-c", floor_code, *files]))
         runs["flat csv"].append(
@@ -193,6 +207,9 @@ def main() -> None:
     print(f"\njob / json floor: {med['job'] / med['json floor']:.2f}x   job / flat csv: {med['job'] / med['flat csv']:.2f}x")
     if args.preprocessor:
         print(f"job with the preprocessor / job: {med['job + preproc'] / med['job']:.2f}x")
+    if args.suite:
+        print(f"job with the suite on every row / job: {med['job + suite'] / med['job']:.2f}x")
+        print(f"job with the suite through GX on a 100k sample / job: {med['suite, GX 100k'] / med['job']:.2f}x")
     print((out / "ml" / "output" / "message").read_text())
 
 

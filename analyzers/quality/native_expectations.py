@@ -8,7 +8,10 @@ result fields (SUMMARY format) from the merged counts, with GX's semantics for `
 strictness flags. ``tests/analyzers/test_native_expectations.py`` checks every field against GX on the same rows.
 
 Columns come typed as the expectation step types them for GX: numbers as float64 (a value that is not a
-number is missing), everything else as strings. Pure functions over Arrow arrays; no GX import.
+number is missing), everything else as strings; an Integral column is float64 here and int64 in GX's frame
+when every value is whole (``integral``: its examples are then ints, and its dtype int64 or, with missing
+values, pandas' Int64). Table expectations (row count, column set) are decided from ``TableFacts`` at the
+end. Pure functions over Arrow arrays; no GX import.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analyzers.types import InferredType
+
 PARTIAL_UNEXPECTED = 20  # GX's partial_unexpected_count default: the examples a result lists
 
 # The expectation types evaluated here; any other type (or argument) goes to Great Expectations.
@@ -29,13 +34,44 @@ NOT_NULL = "expect_column_values_to_not_be_null"
 BETWEEN = "expect_column_values_to_be_between"
 IN_SET = "expect_column_values_to_be_in_set"
 NOT_IN_SET = "expect_column_values_to_not_be_in_set"
-TYPES = (NOT_NULL, BETWEEN, IN_SET, NOT_IN_SET)
+IN_TYPE_LIST = "expect_column_values_to_be_in_type_list"
+COLUMNS_MATCH_SET = "expect_table_columns_to_match_set"
+ROW_COUNT_BETWEEN = "expect_table_row_count_to_be_between"
+ROW_COUNT_EQUAL = "expect_table_row_count_to_equal"
+TABLE_TYPES = (COLUMNS_MATCH_SET, ROW_COUNT_BETWEEN, ROW_COUNT_EQUAL)
 _KNOWN_KWARGS = {
     NOT_NULL: {"column", "mostly"},
     BETWEEN: {"column", "mostly", "min_value", "max_value", "strict_min", "strict_max"},
     IN_SET: {"column", "mostly", "value_set"},
     NOT_IN_SET: {"column", "mostly", "value_set"},
+    IN_TYPE_LIST: {"column", "mostly", "type_list"},
+    COLUMNS_MATCH_SET: {"column_set", "exact_match"},
+    ROW_COUNT_BETWEEN: {"min_value", "max_value", "strict_min", "strict_max"},
+    ROW_COUNT_EQUAL: {"value"},
 }
+TYPES = tuple(_KNOWN_KWARGS)
+
+# The dtypes each type name matches in GX 1.x's pandas in-type-list check, for the columns the step builds
+# (str values; float64; int64; pandas' nullable Int64). Measured against GX (the differential test checks the
+# table); a name not here (SQL or Spark spellings GX also maps) goes to GX.
+_STR, _FLOAT, _INT, _NULLABLE_INT = "str", "float64", "int64", "Int64"
+TYPE_NAMES: dict[str, frozenset[str]] = {
+    "str": frozenset({_STR}),
+    "float64": frozenset({_FLOAT}),
+    "float": frozenset({_FLOAT}),
+    "double": frozenset({_FLOAT}),
+    "FLOAT": frozenset({_FLOAT}),
+    "int": frozenset({_INT}),
+    "int64": frozenset({_INT}),
+    "Int64Dtype": frozenset({_NULLABLE_INT}),
+    **{
+        name: frozenset()
+        for name in (
+            "string", "object", "unicode", "str_", "bytes", "float32", "float_", "float16", "int32", "int8",
+            "uint64", "Int64", "integer", "number", "bool", "boolean", "StringDtype", "complex",
+        )
+    },
+}  # fmt: skip
 
 
 class _FloatNull:
@@ -67,40 +103,71 @@ class NativeExpectation:
     strict_min: bool = False
     strict_max: bool = False
     value_set: tuple[Any, ...] = ()
+    type_list: tuple[str, ...] = ()
+    column_set: tuple[str, ...] = ()
+    exact_match: bool = True
+    value: int | None = None
+
+    @property
+    def is_table(self) -> bool:
+        return self.type in TABLE_TYPES
 
     @classmethod
     def parse(cls, item: dict[str, Any]) -> NativeExpectation | None:
         """The expectation, when it is one of ``TYPES`` with only arguments evaluated here; else None (GX's)."""
         kind, kwargs = item.get("type"), item.get("kwargs") or {}
-        if kind not in _KNOWN_KWARGS or not set(kwargs) - {"batch_id"} <= _KNOWN_KWARGS[kind]:
-            return None
-        if not isinstance(kwargs.get("column"), str) or not _number_or_none(kwargs.get("mostly")):
-            return None
-        if kind == BETWEEN and not (_number_or_none(kwargs.get("min_value")) and _number_or_none(kwargs.get("max_value"))):
-            return None  # dates, strings and suite parameters ({"$PARAMETER": ...}) are GX's
-        if kind in (IN_SET, NOT_IN_SET) and not isinstance(kwargs.get("value_set"), list):
+        if kind not in _KNOWN_KWARGS or not set(kwargs) - {"batch_id"} <= _KNOWN_KWARGS[kind] or not _parsable(kind, kwargs):
             return None
         return cls(
             type=kind,
-            column=kwargs["column"],
+            column=kwargs.get("column", ""),
             mostly=1.0 if kwargs.get("mostly") is None else float(kwargs["mostly"]),
             min_value=kwargs.get("min_value"),
             max_value=kwargs.get("max_value"),
             strict_min=bool(kwargs.get("strict_min", False)),
             strict_max=bool(kwargs.get("strict_max", False)),
             value_set=tuple(kwargs.get("value_set") or ()),
+            type_list=tuple(kwargs.get("type_list") or ()),
+            column_set=tuple(kwargs.get("column_set") or ()),
+            exact_match=kwargs.get("exact_match", True) is not False,
+            value=kwargs.get("value"),
         )
+
+
+def _parsable(kind: str, kwargs: dict[str, Any]) -> bool:
+    """Arguments evaluated here exactly as GX would; anything else (dates, strings, suite parameters such as
+    ``{"$PARAMETER": ...}``) is GX's."""
+    if kind in TABLE_TYPES:
+        if kind == COLUMNS_MATCH_SET:
+            names = kwargs.get("column_set")
+            return isinstance(names, list) and all(isinstance(n, str) for n in names) and _bool_or_none(kwargs.get("exact_match"))
+        if kind == ROW_COUNT_EQUAL:
+            return _is_number(kwargs.get("value"))
+        bounds = (kwargs.get("min_value"), kwargs.get("max_value"))
+        return any(b is not None for b in bounds) and all(_number_or_none(b) for b in bounds) and _strict_flags(kwargs)
+    if not isinstance(kwargs.get("column"), str) or not _number_or_none(kwargs.get("mostly")):
+        return False
+    if kind == BETWEEN:
+        return _number_or_none(kwargs.get("min_value")) and _number_or_none(kwargs.get("max_value")) and _strict_flags(kwargs)
+    if kind in (IN_SET, NOT_IN_SET):
+        return isinstance(kwargs.get("value_set"), list)
+    if kind == IN_TYPE_LIST:
+        names = kwargs.get("type_list")
+        return isinstance(names, list) and bool(names) and all(isinstance(n, str) and n in TYPE_NAMES for n in names)
+    return True
 
 
 @dataclass(frozen=True, slots=True)
 class Partial:
-    """One expectation over consecutive rows: counts, and the first unexpected values with their row numbers
-    (relative to the first of these rows)."""
+    """One column expectation over consecutive rows: counts, the first unexpected values with their row numbers
+    (relative to the first of these rows), and whether every present value is a whole int64 (an Integral
+    column's dtype in GX's frame)."""
 
     rows: int = 0
     missing: int = 0
     unexpected: int = 0
     examples: tuple[tuple[int, Any], ...] = ()
+    whole: bool = True
 
     def then(self, later: Partial) -> Partial:
         """These rows followed by ``later``'s: exact counts; the examples stay the first ones, in row order."""
@@ -110,48 +177,71 @@ class Partial:
             missing=self.missing + later.missing,
             unexpected=self.unexpected + later.unexpected,
             examples=(self.examples + shifted)[:PARTIAL_UNEXPECTED],
+            whole=self.whole and later.whole,
         )
 
 
-def evaluate(expectation: NativeExpectation, column: pa.Array | pa.ChunkedArray) -> Partial:
-    """One batch of the expectation's column (float64 for a numeric column, string otherwise)."""
+@dataclass(frozen=True, slots=True)
+class TableFacts:
+    """What the table expectations read: the window's columns, in the frame's order, and its row count."""
+
+    columns: tuple[str, ...]
+    rows: int
+
+
+def evaluate(expectation: NativeExpectation, column: pa.Array | pa.ChunkedArray, kind: InferredType) -> Partial:
+    """One batch of a column expectation's column: float64 when the baseline's ``kind`` is numeric, else
+    strings."""
     values = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    floating = pa.types.is_floating(values.type)
     present = _present(values)
     missing = len(values) - int(pc.sum(present).as_py() or 0)
+    whole = _whole(values) if kind is InferredType.INTEGRAL and floating else True
     if expectation.type == NOT_NULL:
         bad = pc.invert(present)
+    elif expectation.type == IN_TYPE_LIST:
+        if floating:  # GX checks the dtype, not the values: decided in ``result``
+            return Partial(rows=len(values), missing=missing, whole=whole)
+        bad = present if _STR not in _accepted(expectation) else pa.array(np.zeros(len(values), dtype=bool))
     else:
-        bad = pc.and_(present, pc.invert(_meets(expectation, values)))
-        bad = pc.fill_null(bad, False)
+        bad = pc.fill_null(pc.and_(present, pc.invert(_meets(expectation, values))), False)
     flags = bad.to_numpy(zero_copy_only=False)
     where = np.flatnonzero(flags)
     first = where[:PARTIAL_UNEXPECTED]
     if expectation.type == NOT_NULL:
-        null = FLOAT_NULL if pa.types.is_floating(values.type) else None
-        shown: list[Any] = [null] * len(first)
+        shown: list[Any] = [FLOAT_NULL if floating else None] * len(first)
     else:
         shown = values.take(pa.array(first)).to_pylist() if len(first) else []
-    return Partial(
-        rows=len(values),
-        missing=missing,
-        unexpected=len(where),
-        examples=tuple(zip(first.tolist(), shown, strict=True)),
-    )
+    return Partial(len(values), missing, len(where), tuple(zip(first.tolist(), shown, strict=True)), whole)
 
 
-def result(expectation: NativeExpectation, partial: Partial) -> dict[str, Any]:
-    """GX's ``success`` and ``result`` (SUMMARY format) from the merged partial of the whole window."""
-    values = [None if v is FLOAT_NULL or isinstance(v, _FloatNull) else v for _, v in partial.examples]
+def result(
+    expectation: NativeExpectation, partial: Partial, kind: InferredType, facts: TableFacts | None = None
+) -> dict[str, Any]:
+    """GX's ``success`` and ``result`` (SUMMARY format): a column expectation's from the merged partial of the
+    whole window (``kind`` as in ``evaluate``), a table expectation's from ``facts``."""
+    if expectation.is_table:
+        assert facts is not None, "a table expectation is decided from the table's facts"
+        return _table_result(expectation, facts)
+    integral = kind is InferredType.INTEGRAL
+    if expectation.type == IN_TYPE_LIST and kind.is_numeric:
+        dtype = _dtype(partial, integral)
+        return {"success": dtype in _accepted(expectation), "result": {"observed_value": dtype.lower()}}
+    as_int = integral and partial.whole
+    values = [_shown(v, as_int) for _, v in partial.examples]
     nan_nulls = sum(isinstance(v, _FloatNull) for _, v in partial.examples)
-    counts = Counter(v for _, v in partial.examples if not isinstance(v, _FloatNull))
+    counts = Counter(_shown(v, as_int) for _, v in partial.examples if not isinstance(v, _FloatNull))
     listed = [{"value": v, "count": c} for v, c in sorted(counts.items(), key=lambda vc: (-vc[1], _sortable(vc[0])))]
+    if not (integral and as_int):
+        listed += [{"value": None, "count": 1}] * nan_nulls  # GX counts a float column's NaNs one by one
+    elif nan_nulls:
+        listed += [{"value": None, "count": nan_nulls}]  # pandas' Int64 nulls are one value, <NA>
     summary: dict[str, Any] = {
         "element_count": partial.rows,
         "unexpected_count": partial.unexpected,
         "partial_unexpected_list": values,
         "partial_unexpected_index_list": [i for i, _ in partial.examples],
-        # GX counts a float column's nulls (NaN, never equal to itself) one by one
-        "partial_unexpected_counts": listed + [{"value": None, "count": 1}] * nan_nulls,
+        "partial_unexpected_counts": listed,
     }
     if expectation.type == NOT_NULL:
         considered = partial.rows
@@ -167,6 +257,51 @@ def result(expectation: NativeExpectation, partial: Partial) -> dict[str, Any]:
         }
     success = considered == 0 or (considered - partial.unexpected) / considered >= expectation.mostly
     return {"success": bool(success), "result": summary}
+
+
+def _shown(value: Any, as_int: bool) -> Any:
+    if isinstance(value, _FloatNull):
+        return None
+    return int(value) if as_int and isinstance(value, float) else value
+
+
+def _table_result(expectation: NativeExpectation, facts: TableFacts) -> dict[str, Any]:
+    if expectation.type == COLUMNS_MATCH_SET:
+        observed, expected = set(facts.columns), set(expectation.column_set)
+        out: dict[str, Any] = {"observed_value": sorted(observed)}
+        unexpected, missing = sorted(observed - expected), sorted(expected - observed)
+        if not unexpected and not missing:
+            return {"success": True, "result": out}
+        out["details"] = {"mismatched": {"unexpected": unexpected} if unexpected else {}}
+        if missing:
+            out["details"]["mismatched"]["missing"] = missing
+        return {"success": not missing and not (unexpected and expectation.exact_match), "result": out}
+    rows = facts.rows
+    if expectation.type == ROW_COUNT_EQUAL:
+        return {"success": rows == expectation.value, "result": {"observed_value": rows}}
+    low, high = expectation.min_value, expectation.max_value
+    above = low is None or (rows > low if expectation.strict_min else rows >= low)
+    below = high is None or (rows < high if expectation.strict_max else rows <= high)
+    return {"success": above and below, "result": {"observed_value": rows}}
+
+
+def _dtype(partial: Partial, integral: bool) -> str:
+    """The column's dtype in GX's frame: float64, or for an Integral column of whole values int64 (pandas'
+    nullable Int64 when a value is missing)."""
+    if not (integral and partial.whole):
+        return _FLOAT
+    return _NULLABLE_INT if partial.missing else _INT
+
+
+def _accepted(expectation: NativeExpectation) -> frozenset[str]:
+    return frozenset().union(*(TYPE_NAMES[name] for name in expectation.type_list))
+
+
+def _whole(values: pa.Array) -> bool:
+    """Every present value is a whole number that fits int64, as GX's frame needs to hold it as integers."""
+    numbers = values.to_numpy(zero_copy_only=False)
+    numbers = numbers[~np.isnan(numbers)]
+    return bool(((numbers == np.floor(numbers)) & (numbers >= -(2.0**63)) & (numbers < 2.0**63)).all())
 
 
 def _present(values: pa.Array) -> pa.Array:
@@ -201,6 +336,14 @@ def _value_set(items: tuple[Any, ...], kind: pa.DataType) -> pa.Array:
 
 def _percent(part: int, whole: int) -> float | None:
     return None if whole == 0 else part / whole * 100
+
+
+def _strict_flags(kwargs: dict[str, Any]) -> bool:
+    return _bool_or_none(kwargs.get("strict_min")) and _bool_or_none(kwargs.get("strict_max"))
+
+
+def _bool_or_none(value: object) -> bool:
+    return value is None or isinstance(value, bool)
 
 
 def _number_or_none(value: object) -> bool:

@@ -13,12 +13,14 @@ from container.html import charts
 def expectations_section(doc: dict | None) -> dict[str, Any] | None:
     if not doc:
         return None
-    sample = doc.get("sample") or {}
-    covered = (
-        f"a sample of {sample.get('rows')} of {sample.get('of_rows')} rows (seed {sample.get('seed')})"
-        if sample.get("sampled")
-        else f"all {sample.get('rows', '?')} rows"
-    )
+    sample = (doc.get("meta") or {}).get("sample") or {}
+    on_sample = sample.get("expectations_on_the_sample", len(doc.get("results") or []))
+    covered = f"every one of the window's {sample.get('of_rows', '?')} rows"
+    if sample.get("sampled") and on_sample:
+        covered = (
+            f"every row for {sample.get('expectations_on_every_row', 0)} expectations; for the other {on_sample}, "
+            f"a sample of {sample.get('rows')} of {sample.get('of_rows')} rows (seed {sample.get('seed')})"
+        )
     rows = []
     for r in doc.get("results") or []:
         config = r.get("expectation_config") or {}
@@ -33,10 +35,17 @@ def expectations_section(doc: dict | None) -> dict[str, Any] | None:
                 "observed": _short(result.get("observed_value")),
                 "unexpected": fmt(result.get("unexpected_count")),
                 "unexpected_percent": fmt(result.get("unexpected_percent")),
+                "rows": _rows_covered(r.get("meta") or {}),
             }
         )
     rows.sort(key=lambda r: r["success"])  # failures first
     return {"covered": covered, "statistics": doc.get("statistics") or {}, "rows": rows}
+
+
+def _rows_covered(meta: dict[str, Any]) -> str:
+    if meta.get("rows_covered") == "sample":
+        return f"sample of {fmt(meta.get('rows'))}"
+    return f"all {fmt(meta.get('rows'))}" if "rows" in meta else "?"
 
 
 def bias_section(doc: dict | None, baseline: dict | None) -> list[dict[str, Any]] | None:

@@ -17,6 +17,7 @@ from container.jobs.summary import log_summary, positional
 from container.load.rows import KEY_COLUMN
 from container.settings import AnalysisConfig, BiasConfig, suite_source
 from container.steps import StepResult
+from container.steps.expectation_results import SuitePlan
 from container.write.cloudwatch import feature_metrics
 from container.write.report import (
     Document,
@@ -38,14 +39,15 @@ from container.write.statistics import statistics_document
 class _Steps:
     """The optional steps of a monitoring job, read and checked before any data is."""
 
-    suite: dict[str, Any] | None
+    suite: SuitePlan | None
     bias: BiasConfig | None
     predicted: str | None
     bias_baseline: BiasReport | None
 
     def sample_rows(self, config: AnalysisConfig) -> int | None:
         """Rows to sample for the row-level steps: the larger of their budgets."""
-        budgets = [config.expectations.row_budget if self.suite is not None else 0, self.bias.row_budget if self.bias else 0]
+        gx = self.suite is not None and bool(self.suite.gx_items)  # native expectations read every row instead
+        budgets = [config.expectations.row_budget if gx else 0, self.bias.row_budget if self.bias else 0]
         return max(budgets) or None
 
 
@@ -64,6 +66,7 @@ def monitoring_job(
         sample_rows=steps.sample_rows(config),
         seed=config.expectations.seed,
         record_keys=steps.bias is not None and contract.dataset_format.kind is FormatKind.CAPTURE,
+        expectations=steps.suite.column_expectations if steps.suite is not None else (),
     )
     log_summary(contract, data)
     bad = bad_records(data, config)
@@ -95,7 +98,7 @@ def _steps(contract: MonitorContract, config: AnalysisConfig, baseline: Baseline
     if (source := suite_source(contract, config)) is not None:
         from container.steps.expectations import load_suite
 
-        suite = load_suite(source, list(baseline.names))
+        suite = load_suite(source, list(baseline.names), config.expectations.native)
     bias = bias_config(contract, config)
     predicted = _predicted_column(contract, config, baseline, bias)
     bias_baseline = None
@@ -125,14 +128,18 @@ def _row_steps(
     """The steps over the row sample: the expectation suite, then fairness."""
     result = StepResult()
     if steps.suite is not None:
+        from analyzers.quality.native_expectations import TableFacts
         from container.steps.expectations import run_expectations
         from container.steps.sample_frame import window_frame
 
-        sample = data.sample.table if data.sample is not None else None
-        # The suite sees the dataset's columns only: the record key the bias step joins labels on is ours,
-        # and a table expectation (expect_table_columns_to_match_set) would count it as a column of the data.
-        frame = window_frame(sample, types).drop(columns=KEY_COLUMN, errors="ignore")
-        result += run_expectations(steps.suite, frame, data.rows, config.expectations.seed)
+        frame = None
+        if steps.suite.gx_items:
+            sample = data.sample.table if data.sample is not None else None
+            # The suite sees the dataset's columns only: the record key the bias step joins labels on is ours,
+            # and a table expectation (expect_table_columns_to_match_set) would count it as a column of the data.
+            frame = window_frame(sample, types).drop(columns=KEY_COLUMN, errors="ignore")
+        facts = TableFacts(tuple(data.profiles), data.rows)
+        result += run_expectations(steps.suite, data.expectations, facts, types, frame, config.expectations.seed)
     if steps.bias is not None:
         from container.steps.bias import monitor_bias
 

@@ -111,3 +111,29 @@ def _typed_numbers(name: str, array: pa.Array, keep_texts: bool) -> ColumnData:
         0 if integral else numbers.size,
         n_infinite,
     )
+
+
+def expectation_column(array: pa.Array | pa.ChunkedArray, numeric: bool) -> pa.Array:
+    """A column as expectations see it (natively, and through GX's frame): a numeric feature as float64 where
+    a value that is not a number (by the profile's rules: "nan" and "inf" text are not) is missing, any other
+    feature as strings."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    kind = array.type
+    if not numeric:
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            return array
+        return pa.nulls(len(array), pa.string()) if pa.types.is_null(kind) else array.cast(pa.string())
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+        floats = pc.cast(array, pa.float64(), safe=False)  # integers beyond 2**53 round, as in the profile
+        return pc.if_else(pc.is_nan(floats), pa.scalar(None, pa.float64()), floats)
+    if pa.types.is_boolean(kind) or pa.types.is_null(kind):
+        return pa.nulls(len(array), pa.float64())
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        array = array.cast(pa.string())
+    try:
+        floats = pc.cast(array, pa.float64())  # the usual clean column: one cast
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        numbers = pc.match_substring_regex(array, _NUMBER)
+        floats = pc.cast(pc.if_else(numbers, array, pa.scalar(None, array.type)), pa.float64())
+    return pc.if_else(pc.is_finite(floats), floats, pa.scalar(None, pa.float64()))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from analyzers.profile import FeatureProfile, profile_column
+from analyzers.quality.native_expectations import Partial
 from container.load.columns import normalise
 from container.load.problems import ProblemLog
 from container.load.sample import RowSample
@@ -32,6 +33,7 @@ class Ingested:
     seconds: float = 0.0
     problems: ProblemLog = field(default_factory=ProblemLog)
     sample: RowSample | None = None  # rows kept for row-level checks (expectation suites)
+    expectations: tuple[Partial, ...] = ()  # the read spec's native expectations, over every row so far
 
     @property
     def records_filtered(self) -> int:
@@ -60,6 +62,9 @@ class Ingested:
         self.problems.absorb(part.problems)
         if self.sample is not None:
             self.sample.absorb(part.sample)
+        if part.expectations:
+            earlier = self.expectations or tuple(Partial() for _ in part.expectations)
+            self.expectations = tuple(a.then(b) for a, b in zip(earlier, part.expectations, strict=True))
 
     def summary_lines(self) -> list[str]:
         """The record and row counts for the log, each line a sum that adds up."""
@@ -75,6 +80,9 @@ class Ingested:
         records = self.records_kept + self.records_bad + self.records_outside_window + self.records_filtered
         if self.records_read != records or self.rows + self.rows_skipped != self.rows_in_kept_records:
             raise RuntimeError(f"the counts of {what} do not add up: {'; '.join(self.summary_lines())}")
+        if any(partial.rows != self.rows for partial in self.expectations):
+            seen = sorted({partial.rows for partial in self.expectations})
+            raise RuntimeError(f"the expectations of {what} saw {seen} rows, not the {self.rows} analysed")
 
 
 def all_missing(name: str, count: int) -> FeatureProfile:

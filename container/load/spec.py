@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analyzers.quality.native_expectations import NativeExpectation
 from analyzers.types import InferredType
 from container.contract import RECORD_PREPROCESSOR_SCRIPT, MonitorContract
 from container.dataset_format import DatasetFormat, FormatKind
@@ -53,6 +54,7 @@ class ReadSpec:
     sample_rows: int | None = None
     seed: int = 0
     record_keys: bool = False  # the sample also holds each captured record's ground-truth join key
+    expectations: tuple[NativeExpectation, ...] = ()  # column expectations evaluated on every row as it is read
 
 
 def read_spec(
@@ -63,6 +65,7 @@ def read_spec(
     sample_rows: int | None = None,
     seed: int = 0,
     record_keys: bool = False,
+    expectations: tuple[NativeExpectation, ...] = (),
 ) -> ReadSpec:
     return ReadSpec(
         source=contract.dataset_source,
@@ -75,6 +78,7 @@ def read_spec(
         sample_rows=sample_rows,
         seed=seed,
         record_keys=record_keys,
+        expectations=expectations,
     )
 
 

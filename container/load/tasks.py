@@ -19,11 +19,12 @@ import numpy as np
 import pyarrow as pa
 
 from analyzers.profile import FeatureProfile, profile_column
+from analyzers.quality.native_expectations import Partial, evaluate
 from analyzers.types import InferredType
 from container.dataset_format import FormatKind
 from container.load.capture import CaptureReader
 from container.load.capture_batch import JoinedRead, SmallFile, read_joined, small_file
-from container.load.columns import normalise
+from container.load.columns import expectation_column, normalise
 from container.load.ingested import Ingested
 from container.load.problems import ProblemLog
 from container.load.rows import KEY_COLUMN
@@ -95,6 +96,8 @@ class _TaskResult:
         sample = self.result.sample
         if sample is not None and keys is not None:
             sample.absorb(RowSample(sample.budget, sample.seed, table, keys))
+        if self.spec.expectations:
+            self.result.absorb(Ingested(expectations=_expectations(self.spec, table)))
         if self.pending and table.schema != self.pending[0].schema:
             self.flush()
         self.pending.append(table)
@@ -243,6 +246,26 @@ def _joined_keys(indices: np.ndarray, rows: np.ndarray, seed: int) -> np.ndarray
         has = rows > place
         keys[offsets[has] + place] = row_keys(indices[has], place, 1, seed)  # type: ignore[arg-type]
     return keys
+
+
+def _expectations(spec: ReadSpec, table: pa.Table) -> tuple[Partial, ...]:
+    """The read spec's column expectations over a table's rows; each column typed once, as GX's frame types it.
+    A column the table lacks is missing in every row, as it is in the frame."""
+    types = spec.types or {}
+    typed: dict[str, pa.Array] = {}
+    partials = []
+    for expectation in spec.expectations:
+        kind = types.get(expectation.column, InferredType.STRING)
+        column = typed.get(expectation.column)
+        if column is None:
+            raw = table.column(expectation.column) if expectation.column in table.column_names else None
+            if raw is None:
+                column = pa.nulls(table.num_rows, pa.float64() if kind.is_numeric else pa.string())
+            else:
+                column = expectation_column(raw, kind.is_numeric)
+            typed[expectation.column] = column
+        partials.append(evaluate(expectation, column, kind))
+    return tuple(partials)
 
 
 def _profile_table(table: pa.Table, so_far: dict[str, FeatureProfile], types: dict[str, InferredType] | None) -> Ingested:

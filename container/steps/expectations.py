@@ -1,5 +1,6 @@
-"""The expectation-suite step: find the suite, check it before any data is read, validate the sampled
-rows, and turn failed expectations into ``expectation_check`` violations and metrics."""
+"""The expectation-suite step: find the suite, check it before any data is read, take the native results
+(every row, evaluated as the window was read) and GX's (the row sample) for the rest, and turn failed
+expectations into ``expectation_check`` violations and metrics."""
 
 from __future__ import annotations
 
@@ -11,30 +12,35 @@ import msgspec
 import pandas as pd
 
 from analyzers.findings import CheckType, Finding
-from analyzers.quality.expectations import ExpectationOutcome, SuiteError
+from analyzers.quality.expectations import ExpectationOutcome, SuiteError, outcome
+from analyzers.quality.native_expectations import Partial, TableFacts
+from analyzers.types import InferredType
 from container.contract import EXPECTATION_RESULTS_FILE
 from container.documents import NonEmpty, decode, parse_json
 from container.errors import ConfigError
 from container.settings import Setting
 from container.sources import read_text
 from container.steps import StepResult
+from container.steps.expectation_results import SuitePlan, gx_results, native_results, result_document
 from container.steps.gx_setup import check_suite, validate
 from container.write.cloudwatch import Metric
 from container.write.report import Document
 
 
-def load_suite(setting: Setting, columns: list[str]) -> dict[str, Any]:
-    """The suite a setting names (``inputs.suite_source``), checked against the baseline's columns."""
+def load_suite(setting: Setting, columns: list[str], native: bool = True) -> SuitePlan:
+    """The suite a setting names (``inputs.suite_source``), checked against the baseline's columns, and split
+    between the native evaluators (``native``: used at all) and GX, which is imported only if it has a part."""
     source = setting.value
     text = read_text(setting.name, source)
     where = f"expectation suite {source!r}"
     suite = parse_json(text, source=where, error=ConfigError)
     check_document(suite, source=where)
+    plan = SuitePlan.of(suite, native)
     try:
-        check_suite(suite, columns)
+        check_suite(suite, columns, only=plan.gx_items)
     except SuiteError as exc:
         raise ConfigError(f"{where}: {exc}") from None
-    return suite  # type: ignore[no-any-return]
+    return plan
 
 
 class _Kwargs(msgspec.Struct, frozen=True):
@@ -99,11 +105,34 @@ def _non_finite(root: object) -> tuple[str, float] | None:
     return None
 
 
-def run_expectations(suite: dict[str, Any], frame: pd.DataFrame, total_rows: int, seed: int) -> StepResult:
-    outcomes, full = validate(suite, frame)
-    sampled = len(frame) < total_rows
-    full["sample"] = {"rows": len(frame), "of_rows": total_rows, "seed": seed, "sampled": sampled}
-    findings = [_finding(o, len(frame), total_rows) for o in outcomes if not o.success]
+def run_expectations(
+    plan: SuitePlan,
+    partials: tuple[Partial, ...],
+    facts: TableFacts,
+    types: dict[str, InferredType],
+    frame: pd.DataFrame | None,
+    seed: int,
+) -> StepResult:
+    """``partials``: the native column expectations over every row; ``frame``: the row sample for GX's part
+    (None when GX has none)."""
+    results = native_results(plan, partials, facts, types)
+    gx_full, sampled = None, False
+    if plan.gx_items:
+        assert frame is not None, "GX's expectations need the row sample"
+        _, gx_full = validate(plan.gx_suite(), frame)
+        results |= gx_results(gx_full, len(frame), facts.rows, seed)
+        sampled = len(frame) < facts.rows
+    full = result_document(plan, results, gx_full)
+    full["meta"]["sample"] = {  # in meta: GX's own loader takes the document as it is
+        "rows": len(frame) if frame is not None else None,  # None: no expectation needed the sample
+        "of_rows": facts.rows,
+        "seed": seed,
+        "sampled": sampled,
+        "expectations_on_every_row": len(plan.native),
+        "expectations_on_the_sample": len(plan.gx_items),
+    }
+    outcomes = [outcome(i, r) for i, r in enumerate(full["results"])]
+    findings = [_finding(o, r["meta"], facts.rows) for o, r in zip(outcomes, full["results"], strict=True) if not o.success]
     evaluated = len(outcomes)
     metrics = [Metric("expectation_success_ratio", value=(evaluated - len(findings)) / evaluated if evaluated else 1.0)]
     metrics += [
@@ -111,11 +140,15 @@ def run_expectations(suite: dict[str, Any], frame: pd.DataFrame, total_rows: int
         for o in outcomes
         if not o.success and o.unexpected_percent is not None and math.isfinite(o.unexpected_percent)
     ]
-    note = f" Expectations validated on a uniform sample of {len(frame)} of {total_rows} rows (seed {seed})." if sampled else ""
+    note = ""
+    if sampled and frame is not None:
+        on_sample = f"{len(plan.gx_items)} of {len(outcomes)} expectations" if plan.native else "Expectations"
+        rest = "; the others on every row" if plan.native else ""
+        note = f" {on_sample} validated on a uniform sample of {len(frame)} of {facts.rows} rows (seed {seed}){rest}."
     return StepResult(tuple(findings), tuple(metrics), (Document(EXPECTATION_RESULTS_FILE, full),), note)
 
 
-def _finding(o: ExpectationOutcome, rows: int, total: int) -> Finding:
+def _finding(o: ExpectationOutcome, covered: dict[str, Any], total: int) -> Finding:
     if o.error:
         observed = f"could not be evaluated: {o.error[:200]}"
     elif o.unexpected_percent is not None:
@@ -133,7 +166,7 @@ def _finding(o: ExpectationOutcome, rows: int, total: int) -> Finding:
             ("unexpected_count", o.unexpected_count),
             ("unexpected_percent", o.unexpected_percent),
             ("element_count", o.element_count),
-            ("rows_validated", rows),
+            ("rows_validated", covered["rows"]),
             ("rows_in_window", total),
         ),
     )

@@ -55,7 +55,7 @@ def test_user_suite_reports_exactly_the_failing_expectations(sample, baseline, t
     assert regex["unexpected_percent"] == pytest.approx(100 * (window["region"] == "central").mean())
     assert regex["description"].startswith('Expectation expect_column_values_to_match_regex({"column":"region","regex":')
     full = json.loads((tmp_path / "processing" / "output" / "expectation_results.json").read_text())
-    assert full["statistics"]["evaluated_expectations"] == 6 and full["sample"]["sampled"] is False
+    assert full["statistics"]["evaluated_expectations"] == 6 and full["meta"]["sample"]["sampled"] is False
     metrics = {
         json.loads(x)["MetricName"]: json.loads(x)
         for x in (tmp_path / "output" / "metrics" / "cloudwatch" / "cloudwatch_metrics.jsonl").read_text().splitlines()
@@ -106,7 +106,8 @@ def test_bad_suites_are_named_before_reading_data(sample, baseline, tmp_path, su
 
 def test_large_windows_are_sampled_reproducibly(sample, baseline, tmp_path):
     config = tmp_path / "config.json"
-    config.write_text(json.dumps({"expectations": {"row_budget": 500, "seed": 3}}))
+    # every expectation through GX, on the sample (native evaluation would read every row instead)
+    config.write_text(json.dumps({"expectations": {"row_budget": 500, "seed": 3, "native": False}}))
     runs = []
     for name in ("a", "b"):
         base = tmp_path / name
@@ -115,7 +116,14 @@ def test_large_windows_are_sampled_reproducibly(sample, baseline, tmp_path):
         runs.append((base / "processing" / "output" / "expectation_results.json").read_text())
     assert runs[0] == runs[1]
     full = json.loads(runs[0])
-    assert full["sample"] == {"of_rows": 1924, "rows": 500, "sampled": True, "seed": 3}
+    assert full["meta"]["sample"] == {
+        "of_rows": 1924,
+        "rows": 500,
+        "sampled": True,
+        "seed": 3,
+        "expectations_on_every_row": 0,
+        "expectations_on_the_sample": 6,
+    }
     assert "Expectations validated on a uniform sample of 500 of 1924 rows (seed 3)." in message(tmp_path / "a")
     plan = next(v for v in _expectation_violations(tmp_path / "a") if v["feature_name"] == "plan")
     share = (window_rows(sample)["plan"] == "premium").mean()

@@ -25,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analyzers.quality.native_aggregates import AGGREGATE_TYPES, Aggregate
 from analyzers.types import InferredType
 
 PARTIAL_UNEXPECTED = 20  # GX's partial_unexpected_count default: the examples a result lists
@@ -35,6 +36,11 @@ BETWEEN = "expect_column_values_to_be_between"
 IN_SET = "expect_column_values_to_be_in_set"
 NOT_IN_SET = "expect_column_values_to_not_be_in_set"
 IN_TYPE_LIST = "expect_column_values_to_be_in_type_list"
+OF_TYPE = "expect_column_values_to_be_of_type"
+MATCH_REGEX = "expect_column_values_to_match_regex"
+NOT_MATCH_REGEX = "expect_column_values_to_not_match_regex"
+LENGTHS_BETWEEN = "expect_column_value_lengths_to_be_between"
+LENGTHS_EQUAL = "expect_column_value_lengths_to_equal"
 COLUMNS_MATCH_SET = "expect_table_columns_to_match_set"
 ROW_COUNT_BETWEEN = "expect_table_row_count_to_be_between"
 ROW_COUNT_EQUAL = "expect_table_row_count_to_equal"
@@ -45,11 +51,20 @@ _KNOWN_KWARGS = {
     IN_SET: {"column", "mostly", "value_set"},
     NOT_IN_SET: {"column", "mostly", "value_set"},
     IN_TYPE_LIST: {"column", "mostly", "type_list"},
+    OF_TYPE: {"column", "mostly", "type_"},
+    MATCH_REGEX: {"column", "mostly", "regex"},
+    NOT_MATCH_REGEX: {"column", "mostly", "regex"},
+    LENGTHS_BETWEEN: {"column", "mostly", "min_value", "max_value", "strict_min", "strict_max"},
+    LENGTHS_EQUAL: {"column", "mostly", "value"},
+    **{kind: {"column", "min_value", "max_value", "strict_min", "strict_max"} for kind in AGGREGATE_TYPES},
     COLUMNS_MATCH_SET: {"column_set", "exact_match"},
     ROW_COUNT_BETWEEN: {"min_value", "max_value", "strict_min", "strict_max"},
     ROW_COUNT_EQUAL: {"value"},
 }
 TYPES = tuple(_KNOWN_KWARGS)
+# Types that need a numeric column, and types that need a text one; on another column they are GX's.
+_NUMERIC_ONLY = (BETWEEN, *AGGREGATE_TYPES)
+_TEXT_ONLY = (MATCH_REGEX, NOT_MATCH_REGEX, LENGTHS_BETWEEN, LENGTHS_EQUAL)
 
 # The dtypes each type name matches in GX 1.x's pandas in-type-list check, for the columns the step builds
 # (str values; float64; int64; pandas' nullable Int64). Measured against GX (the differential test checks the
@@ -107,10 +122,23 @@ class NativeExpectation:
     column_set: tuple[str, ...] = ()
     exact_match: bool = True
     value: int | None = None
+    regex: str = ""
 
     @property
     def is_table(self) -> bool:
         return self.type in TABLE_TYPES
+
+    @property
+    def is_aggregate(self) -> bool:
+        return self.type in AGGREGATE_TYPES
+
+    def fits(self, kind: InferredType) -> bool:
+        """Whether it is evaluated natively on a column of the baseline's ``kind`` (else GX takes it)."""
+        if self.type in _NUMERIC_ONLY:
+            return kind.is_numeric
+        if self.type in _TEXT_ONLY:
+            return not kind.is_numeric
+        return True
 
     @classmethod
     def parse(cls, item: dict[str, Any]) -> NativeExpectation | None:
@@ -127,7 +155,8 @@ class NativeExpectation:
             strict_min=bool(kwargs.get("strict_min", False)),
             strict_max=bool(kwargs.get("strict_max", False)),
             value_set=tuple(kwargs.get("value_set") or ()),
-            type_list=tuple(kwargs.get("type_list") or ()),
+            type_list=tuple(kwargs.get("type_list") or ([kwargs["type_"]] if "type_" in kwargs else ())),
+            regex=kwargs.get("regex", ""),
             column_set=tuple(kwargs.get("column_set") or ()),
             exact_match=kwargs.get("exact_match", True) is not False,
             value=kwargs.get("value"),
@@ -147,8 +176,16 @@ def _parsable(kind: str, kwargs: dict[str, Any]) -> bool:
         return any(b is not None for b in bounds) and all(_number_or_none(b) for b in bounds) and _strict_flags(kwargs)
     if not isinstance(kwargs.get("column"), str) or not _number_or_none(kwargs.get("mostly")):
         return False
-    if kind == BETWEEN:
-        return _number_or_none(kwargs.get("min_value")) and _number_or_none(kwargs.get("max_value")) and _strict_flags(kwargs)
+    if kind in (BETWEEN, LENGTHS_BETWEEN, *AGGREGATE_TYPES):
+        bounds = (kwargs.get("min_value"), kwargs.get("max_value"))
+        some = kind == BETWEEN or any(b is not None for b in bounds)  # GX refuses the others without a bound
+        return some and all(_number_or_none(b) for b in bounds) and _strict_flags(kwargs)
+    if kind == LENGTHS_EQUAL:
+        return _is_number(kwargs.get("value"))
+    if kind in (MATCH_REGEX, NOT_MATCH_REGEX):
+        return isinstance(kwargs.get("regex"), str) and _re2_compiles(kwargs["regex"])
+    if kind == OF_TYPE:
+        return isinstance(kwargs.get("type_"), str) and kwargs["type_"] in TYPE_NAMES
     if kind in (IN_SET, NOT_IN_SET):
         return isinstance(kwargs.get("value_set"), list)
     if kind == IN_TYPE_LIST:
@@ -168,6 +205,7 @@ class Partial:
     unexpected: int = 0
     examples: tuple[tuple[int, Any], ...] = ()
     whole: bool = True
+    aggregate: Aggregate | None = None  # the column's moments, for the aggregate types
 
     def then(self, later: Partial) -> Partial:
         """These rows followed by ``later``'s: exact counts; the examples stay the first ones, in row order."""
@@ -178,6 +216,7 @@ class Partial:
             unexpected=self.unexpected + later.unexpected,
             examples=(self.examples + shifted)[:PARTIAL_UNEXPECTED],
             whole=self.whole and later.whole,
+            aggregate=later.aggregate if self.aggregate is None else self.aggregate.then(later.aggregate or Aggregate()),
         )
 
 
@@ -197,9 +236,12 @@ def evaluate(expectation: NativeExpectation, column: pa.Array | pa.ChunkedArray,
     present = _present(values)
     missing = len(values) - int(pc.sum(present).as_py() or 0)
     whole = _whole(values) if kind is InferredType.INTEGRAL and floating else True
+    if expectation.is_aggregate:
+        numbers = values.filter(present).to_numpy(zero_copy_only=False)
+        return Partial(rows=len(values), missing=missing, whole=whole, aggregate=Aggregate.of(numbers))
     if expectation.type == NOT_NULL:
         bad = pc.invert(present)
-    elif expectation.type == IN_TYPE_LIST:
+    elif expectation.type in (IN_TYPE_LIST, OF_TYPE):
         if floating:  # GX checks the dtype, not the values: decided in ``result``
             return Partial(rows=len(values), missing=missing, whole=whole)
         bad = present if _STR not in _accepted(expectation) else pa.array(np.zeros(len(values), dtype=bool))
@@ -224,7 +266,9 @@ def result(
         assert facts is not None, "a table expectation is decided from the table's facts"
         return _table_result(expectation, facts)
     integral = kind is InferredType.INTEGRAL
-    if expectation.type == IN_TYPE_LIST and kind.is_numeric:
+    if expectation.is_aggregate:
+        return _aggregate_result(expectation, partial, integral)
+    if expectation.type in (IN_TYPE_LIST, OF_TYPE) and kind.is_numeric:
         dtype = _dtype(partial, integral)
         return {"success": dtype in _accepted(expectation), "result": {"observed_value": dtype.lower()}}
     as_int = integral and partial.whole
@@ -259,6 +303,20 @@ def result(
     return {"success": bool(success), "result": summary}
 
 
+def _aggregate_result(expectation: NativeExpectation, partial: Partial, integral: bool) -> dict[str, Any]:
+    observed = (partial.aggregate or Aggregate()).observed(expectation.type)
+    if observed is not None and integral and partial.whole and expectation.type in (AGGREGATE_TYPES[0], AGGREGATE_TYPES[1]):
+        observed = int(observed) if math.isfinite(observed) else observed  # min/max of an int64 column are ints
+    return {"success": observed is not None and _within(expectation, observed), "result": {"observed_value": observed}}
+
+
+def _within(expectation: NativeExpectation, value: float) -> bool:
+    low, high = expectation.min_value, expectation.max_value
+    above = low is None or (value > low if expectation.strict_min else value >= low)
+    below = high is None or (value < high if expectation.strict_max else value <= high)
+    return above and below
+
+
 def _shown(value: Any, as_int: bool) -> Any:
     if isinstance(value, _FloatNull):
         return None
@@ -279,10 +337,7 @@ def _table_result(expectation: NativeExpectation, facts: TableFacts) -> dict[str
     rows = facts.rows
     if expectation.type == ROW_COUNT_EQUAL:
         return {"success": rows == expectation.value, "result": {"observed_value": rows}}
-    low, high = expectation.min_value, expectation.max_value
-    above = low is None or (rows > low if expectation.strict_min else rows >= low)
-    below = high is None or (rows < high if expectation.strict_max else rows <= high)
-    return {"success": above and below, "result": {"observed_value": rows}}
+    return {"success": _within(expectation, rows), "result": {"observed_value": rows}}
 
 
 def _dtype(partial: Partial, integral: bool) -> str:
@@ -294,7 +349,14 @@ def _dtype(partial: Partial, integral: bool) -> str:
 
 
 def _accepted(expectation: NativeExpectation) -> frozenset[str]:
-    return frozenset().union(*(TYPE_NAMES[name] for name in expectation.type_list))
+    accepted = frozenset().union(*(TYPE_NAMES[name] for name in expectation.type_list))
+    if expectation.type == OF_TYPE:
+        # GX compares the dtype's scalar type there: pandas' Int64 holds numpy int64s, and its own name
+        # (a dtype class, not a scalar type) matches nothing
+        accepted -= {_NULLABLE_INT}
+        if _INT in accepted:
+            accepted |= {_NULLABLE_INT}
+    return accepted
 
 
 def _whole(values: pa.Array) -> bool:
@@ -313,19 +375,31 @@ def _present(values: pa.Array) -> pa.Array:
 
 def _meets(expectation: NativeExpectation, values: pa.Array) -> pa.Array:
     if expectation.type == BETWEEN:
-        ok = pa.array(np.ones(len(values), dtype=bool))
-        if expectation.min_value is not None:
-            low = pc.greater if expectation.strict_min else pc.greater_equal
-            ok = pc.and_(ok, low(values, pa.scalar(float(expectation.min_value))))
-        if expectation.max_value is not None:
-            high = pc.less if expectation.strict_max else pc.less_equal
-            ok = pc.and_(ok, high(values, pa.scalar(float(expectation.max_value))))
-        return ok
+        return _bounded(expectation, values)
+    if expectation.type in (MATCH_REGEX, NOT_MATCH_REGEX):
+        found = pc.match_substring_regex(values, pattern=expectation.regex)
+        return found if expectation.type == MATCH_REGEX else pc.invert(found)
+    if expectation.type in (LENGTHS_BETWEEN, LENGTHS_EQUAL):
+        lengths = pc.utf8_length(values)
+        if expectation.type == LENGTHS_EQUAL:
+            return pc.equal(lengths, pa.scalar(int(expectation.value or 0)))
+        return _bounded(expectation, pc.cast(lengths, pa.float64()))
     members = _value_set(expectation.value_set, values.type)
     if pa.types.is_floating(values.type):
         values = pc.add(values, pa.scalar(0.0, values.type))  # -0.0 + 0.0 is 0.0: set membership hashes bits
     inside = pc.is_in(values, value_set=members)
     return inside if expectation.type == IN_SET else pc.invert(inside)
+
+
+def _bounded(expectation: NativeExpectation, values: pa.Array) -> pa.Array:
+    ok = pa.array(np.ones(len(values), dtype=bool))
+    if expectation.min_value is not None:
+        low = pc.greater if expectation.strict_min else pc.greater_equal
+        ok = pc.and_(ok, low(values, pa.scalar(float(expectation.min_value))))
+    if expectation.max_value is not None:
+        high = pc.less if expectation.strict_max else pc.less_equal
+        ok = pc.and_(ok, high(values, pa.scalar(float(expectation.max_value))))
+    return ok
 
 
 def _value_set(items: tuple[Any, ...], kind: pa.DataType) -> pa.Array:
@@ -336,6 +410,15 @@ def _value_set(items: tuple[Any, ...], kind: pa.DataType) -> pa.Array:
 
 def _percent(part: int, whole: int) -> float | None:
     return None if whole == 0 else part / whole * 100
+
+
+def _re2_compiles(regex: str) -> bool:
+    """Arrow matches with RE2, which lacks lookarounds and backreferences: such a pattern is GX's (Python's re)."""
+    try:
+        pc.match_substring_regex(pa.array([""], pa.string()), pattern=regex)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    return True
 
 
 def _strict_flags(kwargs: dict[str, Any]) -> bool:

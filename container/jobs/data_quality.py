@@ -98,7 +98,8 @@ def _steps(contract: MonitorContract, config: AnalysisConfig, baseline: Baseline
     if (source := suite_source(contract, config)) is not None:
         from container.steps.expectations import load_suite
 
-        suite = load_suite(source, list(baseline.names), config.expectations.native)
+        types = {name: baseline.inferred_type(name) for name in baseline.names}
+        suite = load_suite(source, types, config.expectations.native)
     bias = bias_config(contract, config)
     predicted = _predicted_column(contract, config, baseline, bias)
     bias_baseline = None

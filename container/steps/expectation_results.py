@@ -30,9 +30,11 @@ class SuitePlan:
     native: tuple[tuple[int, NativeExpectation], ...]
 
     @classmethod
-    def of(cls, suite: dict[str, Any], native: bool = True) -> SuitePlan:
+    def of(cls, suite: dict[str, Any], types: dict[str, InferredType], native: bool = True) -> SuitePlan:
+        """``types``: the baseline's, which decide whether a column fits a native evaluator."""
         parsed = [(i, NativeExpectation.parse(item)) for i, item in enumerate(suite["expectations"])] if native else []
-        return cls(suite, tuple((i, e) for i, e in parsed if e is not None))
+        fit = tuple((i, e) for i, e in parsed if e is not None and e.fits(types.get(e.column, InferredType.STRING)))
+        return cls(suite, fit)
 
     @property
     def gx_items(self) -> tuple[int, ...]:

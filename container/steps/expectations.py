@@ -27,7 +27,7 @@ from container.write.cloudwatch import Metric
 from container.write.report import Document
 
 
-def load_suite(setting: Setting, columns: list[str], native: bool = True) -> SuitePlan:
+def load_suite(setting: Setting, types: dict[str, InferredType], native: bool = True) -> SuitePlan:
     """The suite a setting names (``inputs.suite_source``), checked against the baseline's columns, and split
     between the native evaluators (``native``: used at all) and GX, which is imported only if it has a part."""
     source = setting.value
@@ -35,9 +35,9 @@ def load_suite(setting: Setting, columns: list[str], native: bool = True) -> Sui
     where = f"expectation suite {source!r}"
     suite = parse_json(text, source=where, error=ConfigError)
     check_document(suite, source=where)
-    plan = SuitePlan.of(suite, native)
+    plan = SuitePlan.of(suite, types, native)
     try:
-        check_suite(suite, columns, only=plan.gx_items)
+        check_suite(suite, list(types), only=plan.gx_items)
     except SuiteError as exc:
         raise ConfigError(f"{where}: {exc}") from None
     return plan

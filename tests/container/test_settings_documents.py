@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from analyzers.types import InferredType
 from container.contract import from_env
 from container.errors import ConfigError
 from container.jobs.inputs import bias_config
@@ -153,10 +154,10 @@ def test_suite_from_a_file(tmp_path):
     path = tmp_path / "suite.json"
     path.write_text(json.dumps(suite))
     contract = from_env({"SAGEMAKER_BASE_DIR": str(tmp_path), "expectation_suite": str(path)})
-    assert load_suite(suite_source(contract, AnalysisConfig()), ["age"]).suite == suite
+    assert load_suite(suite_source(contract, AnalysisConfig()), {"age": InferredType.INTEGRAL}).suite == suite
     path.write_text('{"expectations": [}')
     with pytest.raises(ConfigError) as info:
-        load_suite(suite_source(contract, AnalysisConfig()), ["age"])
+        load_suite(suite_source(contract, AnalysisConfig()), {"age": InferredType.INTEGRAL})
     assert str(info.value) == f"expectation suite {str(path)!r} is not valid JSON (Expecting value, line 1); fix the file."
 
 
@@ -166,7 +167,7 @@ def test_unreadable_settings_name_the_setting(tmp_path):
     missing = str(tmp_path / "nope.json")
     config = AnalysisConfig(expectations=ExpectationsConfig(suite=missing))
     with pytest.raises(ConfigError) as info:
-        load_suite(suite_source(from_env({"SAGEMAKER_BASE_DIR": str(tmp_path)}), config), ["age"])
+        load_suite(suite_source(from_env({"SAGEMAKER_BASE_DIR": str(tmp_path)}), config), {"age": InferredType.INTEGRAL})
     assert str(info.value) == f"expectations.suite={missing!r} cannot be read (FileNotFoundError); check the path."
     with pytest.raises(ConfigError) as info:
         read_text("bias_config", "s3://bucket-only")

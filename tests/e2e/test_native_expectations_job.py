@@ -31,25 +31,35 @@ def _run(base, sample, baseline, suite, config=None):
     return json.loads(base.joinpath(*OUTPUT, "expectation_results.json").read_text())
 
 
+# No native evaluator: an exact median needs every value at once.
+MEDIAN = {"type": "expect_column_median_to_be_between", "kwargs": {"column": "score", "min_value": 0.0, "max_value": 1.0}}
+MIXED_SUITE = {"name": "mixed", "expectations": [*USER_SUITE["expectations"][:3], MEDIAN, *USER_SUITE["expectations"][3:]]}
+
+
 def test_native_results_cover_every_row_and_keep_the_suite_order(sample, baseline, tmp_path):
-    full = _run(tmp_path, sample, baseline, USER_SUITE, {"expectations": {"row_budget": 500, "seed": 3}})
+    full = _run(tmp_path, sample, baseline, MIXED_SUITE, {"expectations": {"row_budget": 500, "seed": 3}})
     window = window_rows(sample)
     rows = len(window)
-    assert [r["expectation_config"]["type"] for r in full["results"]] == [e["type"] for e in USER_SUITE["expectations"]]
+    assert [r["expectation_config"]["type"] for r in full["results"]] == [e["type"] for e in MIXED_SUITE["expectations"]]
     covered = [r["meta"]["rows_covered"] for r in full["results"]]
-    # between, between, in set, not null: native; the regex and the mean: GX, on the sample
-    assert covered == ["all", "all", "all", "all", "sample", "sample"]
-    assert [r["meta"]["rows"] for r in full["results"]] == [rows] * 4 + [500] * 2
+    # every expectation but the median is native: GX validates that one, on the sample
+    assert covered == ["all", "all", "all", "sample", "all", "all", "all"]
+    assert [r["meta"]["rows"] for r in full["results"]] == [rows] * 3 + [500] + [rows] * 3
     plan = full["results"][2]["result"]
     assert plan["element_count"] == rows and plan["unexpected_count"] == int((window["plan"] == "premium").sum())
     assert full["results"][2]["expectation_config"]["meta"] == {}  # our place marks never leak
-    assert full["meta"]["sample"]["expectations_on_every_row"] == 4 and full["meta"]["sample"]["expectations_on_the_sample"] == 2
-    assert f"2 of 6 expectations validated on a uniform sample of 500 of {rows} rows (seed 3)" in message(tmp_path)
+    sampled = full["meta"]["sample"]
+    assert sampled["expectations_on_every_row"] == 6 and sampled["expectations_on_the_sample"] == 1
+    assert f"1 of 7 expectations validated on a uniform sample of 500 of {rows} rows (seed 3)" in message(tmp_path)
+    regex = full["results"][5]["result"]  # the regex, natively: every row
+    assert regex["element_count"] == rows and regex["unexpected_count"] == int((window["region"] == "central").sum())
+    mean = full["results"][6]["result"]["observed_value"]
+    assert mean == pytest.approx(window["score"].astype(float).mean(), rel=1e-12)
     assert full["statistics"] == {
-        "evaluated_expectations": 6,
-        "successful_expectations": 3,
+        "evaluated_expectations": 7,
+        "successful_expectations": 4,
         "unsuccessful_expectations": 3,
-        "success_percent": 50.0,
+        "success_percent": 4 / 7 * 100,
     }
 
 
@@ -73,11 +83,12 @@ def test_native_results_equal_great_expectations_on_the_same_rows(sample, baseli
     theirs = _run(gx_dir, sample, baseline, suite, {"expectations": {"native": False, "row_budget": 10**6}})
     assert {r["meta"]["rows_covered"] for r in theirs["results"]} == {"all"}
     native = [(a, b) for a, b in zip(ours["results"], theirs["results"], strict=True) if a["meta"].get("of_rows") is None]
-    assert len(native) == len(suggested["expectations"]) + 4
+    assert len(native) == len(suggested["expectations"]) + 6
     for a, b in native:
         assert a["success"] == b["success"], a["expectation_config"]
         for field in ("element_count", "unexpected_count", "missing_count", "observed_value", "details"):
-            assert a["result"].get(field) == b["result"].get(field), (a["expectation_config"], field)
+            mine, gx = a["result"].get(field), b["result"].get(field)
+            assert mine == (pytest.approx(gx, rel=1e-12) if isinstance(gx, float) else gx), (a["expectation_config"], field)
         # GX numbers the sample's rows, which are every row but in sample order: the same values, maybe reordered
         assert (
             sorted(map(str, a["result"].get("partial_unexpected_list", [])))

@@ -23,6 +23,7 @@ class CheckType(StrEnum):
     GREATER_THAN_THRESHOLD = "GreaterThanThreshold"
     BAD_RECORDS = "bad_record_check"  # ours: too many records could not be used
     BIAS_FACET = "bias_facet_check"  # ours: a facet that selects no row (or every row) of a window
+    MULTIVARIATE_DRIFT = "multivariate_drift_check"  # ours: features drifted together (analyzers/multivariate)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

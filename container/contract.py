@@ -61,6 +61,7 @@ DEFAULT_BASE_DIR = "/opt/ml"
 STATISTICS_FILE = "statistics.json"
 CONSTRAINTS_FILE = "constraints.json"
 DRIFT_REPORT_FILE = "drift_report.json"  # ours: every feature's statistical drift verdict
+MULTIVARIATE_FILE = "multivariate_drift.json"  # ours: the multivariate drift verdicts and their explanations
 SUITE_FILE = "expectation_suite.json"  # ours: the Great Expectations suite a baseline job suggests
 EXPECTATION_RESULTS_FILE = "expectation_results.json"  # ours: the suite's full validation result
 VIOLATIONS_FILE = "constraint_violations.json"  # the SDK's name; the docs table's "constraints_" is a typo

@@ -21,6 +21,7 @@ from typing import Any
 
 from analyzers.drift.settings import Correction, DriftSettings, Effect, MethodSettings
 from analyzers.model_quality.metrics import BINARY, MULTICLASS, REGRESSION
+from analyzers.multivariate.settings import MultivariateSettings
 from container import settings_schema as schema
 from container.bias_settings import BiasConfig, FacetConfig, bias_settings
 from container.contract import EXPECTATION_SUITE, GROUND_TRUTH_SOURCE, MonitorContract
@@ -138,6 +139,7 @@ class AnalysisConfig:
     payload: PayloadConfig = field(default_factory=PayloadConfig)
     empty_window: str = "complete"  # or "fail": what a window without records does
     drift: DriftSettings | None = None  # None: AWS's L-infinity check decides drift alone
+    multivariate: MultivariateSettings | None = None  # None: no multivariate drift step
     expectations: ExpectationsConfig = field(default_factory=ExpectationsConfig)
     bias: BiasConfig | None = None
     model_quality: dict[str, Any] = field(default_factory=dict)  # the keys given, values checked
@@ -165,6 +167,7 @@ def parse(data: object, *, source: str) -> AnalysisConfig:
         ),
         empty_window=empty_window,
         drift=None if doc.drift is None else _drift(doc.drift, source),
+        multivariate=None if doc.multivariate is None else _multivariate(doc.multivariate, f"{source}: multivariate"),
         expectations=_expectations(doc.expectations or schema.Expectations(), f"{source}: expectations"),
         bias=None if doc.bias is None else bias_settings(doc.bias, source=source, prefix="bias."),
         model_quality=_model_quality(doc.model_quality or schema.ModelQuality(), f"{source}: model_quality"),
@@ -255,6 +258,44 @@ def _report(spec: schema.Report, where: str) -> ReportConfig:
     if spec.history is not None and not html:
         raise ConfigError(f"{where}.history asks for trend.html, which is written with report.html: set html to true.")
     return ReportConfig(html, spec.history, runs)
+
+
+# Each multivariate number: the smallest and largest value allowed, and an example for the message.
+_MULTIVARIATE_RANGES: dict[str, tuple[float, float, str]] = {
+    "row_budget": (100, 10_000_000, "10000"),
+    "seed": (0, 2**63 - 1, "0"),
+    "max_levels": (1, 1000, "20"),
+    "level": (1e-9, 0.5, "0.002"),
+    "variance_share": (0.01, 1.0, "0.9"),
+    "reconstruction_floor": (0.0, 100.0, "0.1"),
+    "classifier_rows": (50, 1_000_000, "5000"),
+    "folds": (2, 20, "3"),
+    "permutations": (1, 1000, "5"),
+    "auc_floor": (0.5, 1.0, "0.55"),
+}
+
+
+def _multivariate(spec: schema.Multivariate, where: str) -> MultivariateSettings:
+    defaults = MultivariateSettings()
+    values: dict[str, Any] = {}
+    for key, (low, high, example) in _MULTIVARIATE_RANGES.items():
+        value = getattr(spec, key)
+        if value is None:
+            continue
+        if not low <= value <= high:
+            raise ConfigError(f"{where}.{key} must be in [{low:g}, {high:g}], e.g. {example}. Got {value!r} instead.")
+        values[key] = value
+    for key in ("reconstruction", "classifier"):
+        if getattr(spec, key) is not None:
+            values[key] = getattr(spec, key)
+    if spec.features is not None:
+        values["features"] = names(spec.features, f"{where}.features")
+    settings = MultivariateSettings(**{**{k: getattr(defaults, k) for k in defaults.__slots__}, **values})
+    if not (settings.reconstruction or settings.classifier):
+        raise ConfigError(
+            f"{where} turns both methods off (reconstruction and classifier false): turn one on, or remove the section."
+        )
+    return settings
 
 
 def _expectations(spec: schema.Expectations, where: str) -> ExpectationsConfig:

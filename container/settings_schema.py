@@ -67,6 +67,22 @@ class Expectations(Section, frozen=True):
     native: bool | None = None
 
 
+class Multivariate(Section, frozen=True):
+    row_budget: int | None = None
+    seed: int | None = None
+    max_levels: int | None = None
+    level: Number | None = None
+    reconstruction: bool | None = None
+    variance_share: Number | None = None
+    reconstruction_floor: Number | None = None
+    classifier: bool | None = None
+    classifier_rows: int | None = None
+    folds: int | None = None
+    permutations: int | None = None
+    auc_floor: Number | None = None
+    features: list[str] | None = None
+
+
 class Limits(Section, frozen=True):
     max_record_bytes: int | None = None
     max_nesting_depth: int | None = None
@@ -151,6 +167,7 @@ class Document(Section, frozen=True):
     payload: Payload | None = None
     empty_window: str | None = None
     drift: Drift | None = None
+    multivariate: Multivariate | None = None
     expectations: Expectations | None = None
     bias: Bias | None = None
     model_quality: ModelQuality | None = None

@@ -2,7 +2,8 @@
 
 The capture window has real drift (``income`` shifted up, ``plan`` shares moved, an unseen
 ``region``), a few records outside the window, and a few bad records (a malformed line, BASE64 that
-is not base64, a row with a missing column) so the demo shows every path. Deterministic: a fixed seed.
+is not base64, a row with a missing column) so the demo shows every path, and the demo's analysis config
+(``analysis_config.json``: multivariate drift on). Deterministic: a fixed seed.
 
     python scripts/make_sample_data.py sample-data [--rows 5000] [--records 2000]
 """
@@ -22,6 +23,7 @@ WINDOW_END = WINDOW_START + timedelta(hours=1)
 INPUTS = ["age", "income", "tenure_months", "balance", "num_products", "credit_score", "region", "plan"]
 REGIONS = ["north", "south", "east", "west"]
 PLANS = ["basic", "plus", "premium"]
+DEMO_CONFIG = {"multivariate": {"row_budget": 10000, "classifier_rows": 2000}}
 
 
 def _features(rng: np.random.Generator, n: int, drift: bool) -> dict[str, np.ndarray]:
@@ -112,7 +114,9 @@ def main() -> None:
     rng = np.random.default_rng(20240119)
     write_baseline(args.out / "baseline" / "train.csv", rng, args.rows)
     write_capture(args.out / "capture", rng, args.records)
-    print(f"sample data written to {args.out}/baseline and {args.out}/capture")
+    # The demo's analysis config: multivariate drift on (the baseline job fits it, the monitoring job uses it).
+    (args.out / "analysis_config.json").write_text(json.dumps(DEMO_CONFIG, indent=2) + "\n", encoding="utf-8")
+    print(f"sample data written to {args.out}/baseline and {args.out}/capture, the config to {args.out}/analysis_config.json")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ SAGEMAKER_BASE_DIR="$out/baseline-job" \
 dataset_format='{"csv": {"header": true}}' \
 dataset_source="$data/baseline" \
 output_path="$out/baseline" \
+analysis_config="$data/analysis_config.json" \
 publish_cloudwatch_metrics=Disabled \
   "$py" -m container
 echo "== monitoring job"
@@ -21,6 +22,7 @@ output_path="$out/monitoring" \
 baseline_statistics="$out/baseline/statistics.json" \
 baseline_constraints="$out/baseline/constraints.json" \
 expectation_suite="$out/baseline/expectation_suite.json" \
+analysis_config="$data/analysis_config.json" \
 publish_cloudwatch_metrics=Enabled \
 sagemaker_endpoint_name=churn-endpoint \
 sagemaker_monitoring_schedule_name=churn-hourly \

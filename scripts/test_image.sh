@@ -89,7 +89,7 @@ say "built $IMAGE ($platform): $((size / 1000000)) MB"
 export MONITOR_IMAGE=$IMAGE
 
 # 4. Run both services on the sample data, and the same jobs in-process, and compare.
-[ -d sample-data/capture ] || "$PY" scripts/make_sample_data.py sample-data >/dev/null
+[ -d sample-data/capture ] && [ -f sample-data/analysis_config.json ] || "$PY" scripts/make_sample_data.py sample-data >/dev/null
 rm -rf demo-output/compose demo-output/local
 mkdir -p demo-output/compose/{baseline,baseline-job/output,monitoring,monitoring-job/output}
 export MONITOR_UID=${MONITOR_UID:-10001} MONITOR_GID=${MONITOR_GID:-10001}

@@ -16,6 +16,7 @@ from container.contract import (
     BIAS_REPORT_FILE,
     DRIFT_REPORT_FILE,
     EXPECTATION_RESULTS_FILE,
+    MULTIVARIATE_FILE,
     STATISTICS_FILE,
     VIOLATIONS_FILE,
 )
@@ -28,6 +29,7 @@ class RunDocuments:
     drift: dict[str, Any] | None = None
     expectations: dict[str, Any] | None = None
     bias: dict[str, Any] | None = None
+    multivariate: dict[str, Any] | None = None
     unreadable: tuple[str, ...] = ()  # files present that could not be decoded, with the reason
 
     @property
@@ -47,6 +49,7 @@ def read_run(folder: Path) -> RunDocuments:
         drift=_read(folder / DRIFT_REPORT_FILE, problems),
         expectations=_read(folder / EXPECTATION_RESULTS_FILE, problems),
         bias=_read(folder / BIAS_REPORT_FILE, problems),
+        multivariate=_read(folder / MULTIVARIATE_FILE, problems),
         unreadable=tuple(problems),
     )
 

@@ -20,7 +20,14 @@ from container.html import charts
 from container.html.context import RunContext
 from container.html.documents import RunDocuments
 from container.html.render import render
-from container.html.sections import bias_section, expectations_section, fmt, model_quality_section, number
+from container.html.sections import (
+    bias_section,
+    expectations_section,
+    fmt,
+    model_quality_section,
+    multivariate_section,
+    number,
+)
 
 BINS = 24  # bins of a numeric feature's chart: a page's size does not depend on the records
 TOP_CATEGORIES = 10
@@ -39,6 +46,7 @@ SEVERITY = (
     "categorical_values_check",
     "is_non_negative_check",
     "expectation_check",
+    "multivariate_drift_check",
 )
 
 
@@ -59,6 +67,7 @@ def report_page(context: RunContext, run: RunDocuments) -> str:
         counts=_counts_by_kind(violations),
         features=features,
         expectations=expectations_section(run.expectations),
+        multivariate=multivariate_section(run.multivariate),
         bias=bias_section(run.bias, context.bias_baseline),
         model_quality=model_quality_section(run.model_quality),
         unreadable=run.unreadable,
@@ -98,6 +107,8 @@ def _rank(kind: object) -> int:
 def _evidence_anchor(kind: str, feature: object, anchors: dict[str, str]) -> str:
     if kind == "expectation_check":
         return "expectations"
+    if kind == "multivariate_drift_check":
+        return "multivariate"
     if kind in ("bias_drift_check", "bias_facet_check"):
         return "bias"
     if kind in ("LessThanThreshold", "GreaterThanThreshold"):

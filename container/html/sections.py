@@ -48,6 +48,45 @@ def _rows_covered(meta: dict[str, Any]) -> str:
     return f"all {fmt(meta.get('rows'))}" if "rows" in meta else "?"
 
 
+def multivariate_section(doc: dict | None) -> dict[str, Any] | None:
+    """Each multivariate method's verdict, with its statistic, threshold and the features it names."""
+    if not doc:
+        return None
+    methods = []
+    recon = doc.get("reconstruction")
+    if isinstance(recon, dict):
+        low, high = (recon.get("interval_95") or [None, None])[:2]
+        methods.append(
+            {
+                "name": "reconstruction error",
+                "drifted": bool(recon.get("drifted")),
+                "value": f"{fmt(recon.get('mean_error'))} ({fmt(low)} to {fmt(high)})",
+                "reference": fmt(recon.get("baseline_mean_error")),
+                "threshold": fmt(recon.get("threshold")),
+                "features": _named(recon.get("feature_contributions"), "growth"),
+            }
+        )
+    domain = doc.get("domain_classifier")
+    if isinstance(domain, dict):
+        methods.append(
+            {
+                "name": "domain classifier AUC",
+                "drifted": bool(domain.get("drifted")),
+                "value": fmt(domain.get("auc")),
+                "reference": fmt(domain.get("null_auc")),
+                "threshold": fmt(domain.get("threshold")),
+                "features": _named(domain.get("feature_importance"), "auc_drop"),
+            }
+        )
+    return {"rows": fmt(doc.get("rows")), "skipped": doc.get("skipped"), "methods": methods}
+
+
+def _named(items: object, key: str) -> str:
+    if not isinstance(items, list):
+        return ""
+    return ", ".join(f"{i.get('feature')} ({fmt(i.get(key))})" for i in items[:3] if isinstance(i, dict))
+
+
 def bias_section(doc: dict | None, baseline: dict | None) -> list[dict[str, Any]] | None:
     if not doc:
         return None

@@ -43,11 +43,13 @@ class _Steps:
     bias: BiasConfig | None
     predicted: str | None
     bias_baseline: BiasReport | None
+    multivariate: Any = None  # the baseline's multivariate section, checked
 
     def sample_rows(self, config: AnalysisConfig) -> int | None:
         """Rows to sample for the row-level steps: the larger of their budgets."""
         gx = self.suite is not None and bool(self.suite.gx_items)  # native expectations read every row instead
         budgets = [config.expectations.row_budget if gx else 0, self.bias.row_budget if self.bias else 0]
+        budgets.append(config.multivariate.row_budget if config.multivariate else 0)
         return max(budgets) or None
 
 
@@ -108,7 +110,14 @@ def _steps(contract: MonitorContract, config: AnalysisConfig, baseline: Baseline
 
         check_columns(bias, list(baseline.names), predicted)
         bias_baseline = read_baseline_report(bias.baseline) if bias.baseline else None
-    return _Steps(suite, bias, predicted, bias_baseline)
+    multivariate = None
+    if config.multivariate is not None:
+        from container.load.baseline import read_section
+        from container.steps.multivariate import SECTION, check_section
+
+        multivariate = read_section(contract.baseline_constraints, SECTION) if contract.baseline_constraints else None
+        check_section(multivariate)
+    return _Steps(suite, bias, predicted, bias_baseline, multivariate)
 
 
 def _findings(
@@ -126,7 +135,7 @@ def _findings(
 def _row_steps(
     contract: MonitorContract, config: AnalysisConfig, steps: _Steps, data: Ingested, types: dict[str, Any]
 ) -> StepResult:
-    """The steps over the row sample: the expectation suite, then fairness."""
+    """The steps over the row sample: the expectation suite, multivariate drift, then fairness."""
     result = StepResult()
     if steps.suite is not None:
         from analyzers.quality.native_expectations import TableFacts
@@ -141,6 +150,11 @@ def _row_steps(
             frame = window_frame(sample, types).drop(columns=KEY_COLUMN, errors="ignore")
         facts = TableFacts(tuple(data.profiles), data.rows)
         result += run_expectations(steps.suite, data.expectations, facts, types, frame, config.expectations.seed)
+    if config.multivariate is not None:
+        from container.steps.multivariate import multivariate_step
+
+        sample = data.sample.table if data.sample is not None else None
+        result += multivariate_step(steps.multivariate, sample, types, config.multivariate)
     if steps.bias is not None:
         from container.steps.bias import monitor_bias
 

@@ -83,6 +83,12 @@ def read_document(path: Path, what: str, kind: type[T]) -> T:
     return document
 
 
+def read_section(path: Path, key: str) -> Any:
+    """A top-level section of ours in a baseline document, as JSON (None when the document has none)."""
+    data = read_json(path, "baseline_constraints")
+    return data.get(key) if isinstance(data, dict) else None
+
+
 def read_statistics(path: Path) -> BaselineStatistics:
     document = read_document(path, "baseline_statistics", s.StatisticsDocument)
     source = f"baseline_statistics {path.name}"

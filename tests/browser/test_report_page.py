@@ -147,3 +147,32 @@ def test_the_page_does_not_grow_with_the_records(tmp_path):
     small, large = page_size(tmp_path, 12, 1_000), page_size(tmp_path, 12, 100_000)
     assert abs(large - small) / small < 0.03, (small, large)  # only the digits of the counts differ
     assert small / 12 < 10_000  # bytes per feature: 200 features stay far below 2 MB
+
+
+def test_multivariate_drift_has_its_section_and_its_violations_link_to_it(tmp_path, open_page):
+    from scripts.bench_multivariate import rows
+    from tests.e2e.jobs import run_container
+    from tests.e2e.test_multivariate_job import CONFIG, _csv, _monitor
+
+    (tmp_path / "config.json").write_text(json.dumps(CONFIG))
+    train = _csv(tmp_path / "train", *rows(np.random.default_rng(1), 6_000))
+    done = run_container(
+        tmp_path,
+        dataset_format='{"csv": {"header": true}}',
+        dataset_source=str(train),
+        output_path=str(tmp_path / "baseline"),
+        analysis_config=str(tmp_path / "config.json"),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    doc, violations, _ = _monitor(tmp_path / "run", tmp_path, "broken dependency")
+    opened = open_page(tmp_path / "run" / "processing" / "output" / "report.html", screenshot="report-multivariate.png")
+    page = opened.page
+    assert opened.console_errors == [] and opened.requests == []
+    methods = page.locator("#multivariate tr").all_inner_texts()[1:]
+    assert len(methods) == 2 and all("\tdrifted\t" in m for m in methods), methods
+    assert f"{doc['domain_classifier']['auc']:.6g}"[:5] in methods[1]
+    assert "currency" in methods[1] and "country" in methods[1]
+    found = [v for v in violations if v["constraint_check_type"] == "multivariate_drift_check"]
+    links = page.locator("#violations li", has_text="Multivariate").locator("a.evidence")
+    assert links.count() == len(found) == 2
+    assert set(links.evaluate_all("links => links.map(a => a.getAttribute('href'))")) == {"#multivariate"}

@@ -25,7 +25,7 @@ def test_full_config():
     [
         (
             {"colums": {}},
-            "unknown key 'colums'; allowed keys are bias, cluster, columns, drift, empty_window, expectations, limits, model_quality, payload",
+            "unknown key 'colums'; allowed keys are bias, cluster, columns, drift, empty_window, expectations, limits, model_quality, multivariate, payload",
         ),
         ({"columns": {"inputs": []}}, "columns: unknown key 'inputs'; allowed keys are input, output"),
         ({"columns": {"input": ["a", "a"]}}, "names 'a' twice"),
@@ -274,3 +274,30 @@ def test_bad_cluster_settings_are_named(cluster, expected):
     with pytest.raises(ConfigError) as caught:
         parse({"cluster": cluster}, source="c")
     assert str(caught.value) == expected
+
+
+def test_multivariate_settings_and_their_defaults():
+    from analyzers.multivariate.settings import MultivariateSettings
+
+    assert parse({"multivariate": {}}, source="t").multivariate == MultivariateSettings()
+    assert parse({}, source="t").multivariate is None
+    chosen = parse({"multivariate": {"level": 0.01, "classifier": False, "features": ["a", "b"]}}, source="t").multivariate
+    assert (chosen.level, chosen.classifier, chosen.reconstruction, chosen.features) == (0.01, False, True, ("a", "b"))
+
+
+@pytest.mark.parametrize(
+    ("section", "expected"),
+    [
+        ({"level": 0.7}, "cfg.json: multivariate.level must be in [1e-09, 0.5], e.g. 0.002. Got 0.7 instead."),
+        ({"folds": 1}, "multivariate.folds must be in [2, 20], e.g. 3. Got 1 instead."),
+        ({"auc_floor": 0.4}, "multivariate.auc_floor must be in [0.5, 1], e.g. 0.55. Got 0.4 instead."),
+        ({"reconstruction": False, "classifier": False}, "turns both methods off"),
+        ({"features": ["a", "a"]}, "names 'a' twice"),
+        ({"variance": 0.9}, "multivariate: unknown key 'variance'"),
+        ({"row_budget": "many"}, "multivariate.row_budget is 'many'; expected an integer"),
+    ],
+)
+def test_bad_multivariate_settings_are_named(section, expected):
+    with pytest.raises(ConfigError) as info:
+        parse({"multivariate": section}, source="cfg.json")
+    assert expected in str(info.value)

@@ -28,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analyzers.multivariate.domain_classifier import assess_domain
+from analyzers.multivariate.domain_classifier import assess_domain_with
 from analyzers.multivariate.encoding import fit_encoding
 from analyzers.multivariate.reconstruction import assess_reconstruction, fit_reconstruction
 from analyzers.multivariate.settings import MultivariateSettings
@@ -92,17 +92,7 @@ def main() -> None:
                 recon_top[r.contributions[0][0]] += 1
                 if w < args.classifier_windows:
                     t = time.perf_counter()
-                    d = assess_domain(
-                        base,
-                        window,
-                        encoding.owners,
-                        max_rows=settings.classifier_rows,
-                        folds=settings.folds,
-                        permutations=settings.permutations,
-                        level=settings.level,
-                        floor=settings.auc_floor,
-                        seed=w,
-                    )
+                    d = assess_domain_with(settings, base, window, encoding.owners, seed=w)
                     domain_s.append(time.perf_counter() - t)
                     domain.append(d.drifted)
                     domain_top[d.importance[0][0]] += 1

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from analyzers.multivariate.settings import MultivariateSettings
+
 
 @dataclass(frozen=True, slots=True)
 class DomainVerdict:
@@ -67,6 +69,23 @@ def assess_domain(
     threshold = centre + float(stats.norm.ppf(1 - level)) * spread
     drifted = auc > threshold and auc >= floor
     return DomainVerdict(n, auc, centre, threshold, floor, drifted, _importance(models, x, y, split, owners, auc, rng))
+
+
+def assess_domain_with(
+    settings: MultivariateSettings, baseline: np.ndarray, window: np.ndarray, owners: tuple[str, ...], seed: int
+) -> DomainVerdict:
+    """``assess_domain`` with the multivariate section's settings."""
+    return assess_domain(
+        baseline,
+        window,
+        owners,
+        max_rows=settings.classifier_rows,
+        folds=settings.folds,
+        permutations=settings.permutations,
+        level=settings.level,
+        floor=settings.auc_floor,
+        seed=seed,
+    )
 
 
 def _folds(y: np.ndarray, folds: int, rng: np.random.Generator) -> np.ndarray:

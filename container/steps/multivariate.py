@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 
 from analyzers.findings import CheckType, Finding
-from analyzers.multivariate.domain_classifier import DomainVerdict, assess_domain
+from analyzers.multivariate.domain_classifier import DomainVerdict, assess_domain_with
 from analyzers.multivariate.encoding import Encoding, fit_encoding
 from analyzers.multivariate.reconstruction import (
     ReconstructionModel,
@@ -113,17 +113,7 @@ def multivariate_step(
         findings += [_reconstruction_finding(verdict)] if verdict.drifted else []
     if settings.classifier:
         baseline = encoding.encode(*base)
-        domain = assess_domain(
-            baseline,
-            window,
-            encoding.owners,
-            max_rows=settings.classifier_rows,
-            folds=settings.folds,
-            permutations=settings.permutations,
-            level=settings.level,
-            floor=settings.auc_floor,
-            seed=settings.seed,
-        )
+        domain = assess_domain_with(settings, baseline, window, encoding.owners, settings.seed)
         doc["domain_classifier"] = _domain_json(domain)
         metrics += [
             Metric("multivariate_domain_auc", value=domain.auc),

@@ -150,19 +150,9 @@ def test_the_page_does_not_grow_with_the_records(tmp_path):
 
 
 def test_multivariate_drift_has_its_section_and_its_violations_link_to_it(tmp_path, open_page):
-    from scripts.bench_multivariate import rows
-    from tests.e2e.jobs import run_container
-    from tests.e2e.test_multivariate_job import CONFIG, _csv, _monitor
+    from tests.e2e.test_multivariate_job import CONFIG, _monitor, baseline_job
 
-    (tmp_path / "config.json").write_text(json.dumps(CONFIG))
-    train = _csv(tmp_path / "train", *rows(np.random.default_rng(1), 6_000))
-    done = run_container(
-        tmp_path,
-        dataset_format='{"csv": {"header": true}}',
-        dataset_source=str(train),
-        output_path=str(tmp_path / "baseline"),
-        analysis_config=str(tmp_path / "config.json"),
-    )
+    done = baseline_job(tmp_path, CONFIG, rows_=6_000)
     assert done.returncode == 0, done.stdout + done.stderr
     doc, violations, _ = _monitor(tmp_path / "run", tmp_path, "broken dependency")
     opened = open_page(tmp_path / "run" / "processing" / "output" / "report.html", screenshot="report-multivariate.png")

@@ -23,18 +23,23 @@ def _csv(folder, numbers, texts):
     return folder
 
 
-@pytest.fixture(scope="module")
-def baseline(tmp_path_factory):
-    root = tmp_path_factory.mktemp("multivariate")
-    (root / "config.json").write_text(json.dumps(CONFIG))
-    data = _csv(root / "train", *rows(np.random.default_rng(1), 8_000))
-    done = run_container(
+def baseline_job(root, config, rows_=8_000):
+    """The baseline job on fresh unchanged rows, with ``config`` as ``root/config.json``: its process."""
+    (root / "config.json").write_text(json.dumps(config))
+    data = _csv(root / "train", *rows(np.random.default_rng(1), rows_))
+    return run_container(
         root,
         dataset_format='{"csv": {"header": true}}',
         dataset_source=str(data),
         output_path=str(root / "baseline"),
         analysis_config=str(root / "config.json"),
     )
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory):
+    root = tmp_path_factory.mktemp("multivariate")
+    done = baseline_job(root, CONFIG)
     assert done.returncode == 0, done.stdout + done.stderr
     return root
 
@@ -113,15 +118,7 @@ def test_monitoring_without_the_baseline_model_says_what_to_do(baseline, tmp_pat
 
 
 def test_a_feature_the_baseline_lacks_is_named_before_anything_is_written(tmp_path):
-    (tmp_path / "config.json").write_text(json.dumps({"multivariate": {"features": ["x0", "incme"]}}))
-    data = _csv(tmp_path / "train", *rows(np.random.default_rng(1), 500))
-    done = run_container(
-        tmp_path,
-        dataset_format='{"csv": {"header": true}}',
-        dataset_source=str(data),
-        output_path=str(tmp_path / "baseline"),
-        analysis_config=str(tmp_path / "config.json"),
-    )
+    done = baseline_job(tmp_path, {"multivariate": {"features": ["x0", "incme"]}}, rows_=500)
     assert done.returncode == 2
     assert "multivariate.features names 'incme', which the baseline dataset does not have" in message(tmp_path)
     assert not (tmp_path / "baseline" / "constraints.json").exists()

@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analyzers.quality.native_aggregates import AGGREGATE_TYPES, Aggregate
+from analyzers.quality.native_types import STR, TYPE_NAMES, accepted_dtypes, frame_dtype
 from analyzers.types import InferredType
 
 PARTIAL_UNEXPECTED = 20  # GX's partial_unexpected_count default: the examples a result lists
@@ -65,28 +66,6 @@ TYPES = tuple(_KNOWN_KWARGS)
 # Types that need a numeric column, and types that need a text one; on another column they are GX's.
 _NUMERIC_ONLY = (BETWEEN, *AGGREGATE_TYPES)
 _TEXT_ONLY = (MATCH_REGEX, NOT_MATCH_REGEX, LENGTHS_BETWEEN, LENGTHS_EQUAL)
-
-# The dtypes each type name matches in GX 1.x's pandas in-type-list check, for the columns the step builds
-# (str values; float64; int64; pandas' nullable Int64). Measured against GX (the differential test checks the
-# table); a name not here (SQL or Spark spellings GX also maps) goes to GX.
-_STR, _FLOAT, _INT, _NULLABLE_INT = "str", "float64", "int64", "Int64"
-TYPE_NAMES: dict[str, frozenset[str]] = {
-    "str": frozenset({_STR}),
-    "float64": frozenset({_FLOAT}),
-    "float": frozenset({_FLOAT}),
-    "double": frozenset({_FLOAT}),
-    "FLOAT": frozenset({_FLOAT}),
-    "int": frozenset({_INT}),
-    "int64": frozenset({_INT}),
-    "Int64Dtype": frozenset({_NULLABLE_INT}),
-    **{
-        name: frozenset()
-        for name in (
-            "string", "object", "unicode", "str_", "bytes", "float32", "float_", "float16", "int32", "int8",
-            "uint64", "Int64", "integer", "number", "bool", "boolean", "StringDtype", "complex",
-        )
-    },
-}  # fmt: skip
 
 
 class _FloatNull:
@@ -244,7 +223,7 @@ def evaluate(expectation: NativeExpectation, column: pa.Array | pa.ChunkedArray,
     elif expectation.type in (IN_TYPE_LIST, OF_TYPE):
         if floating:  # GX checks the dtype, not the values: decided in ``result``
             return Partial(rows=len(values), missing=missing, whole=whole)
-        bad = present if _STR not in _accepted(expectation) else pa.array(np.zeros(len(values), dtype=bool))
+        bad = present if STR not in _accepted(expectation) else pa.array(np.zeros(len(values), dtype=bool))
     else:
         bad = pc.fill_null(pc.and_(present, pc.invert(_meets(expectation, values))), False)
     flags = bad.to_numpy(zero_copy_only=False)
@@ -269,7 +248,7 @@ def result(
     if expectation.is_aggregate:
         return _aggregate_result(expectation, partial, integral)
     if expectation.type in (IN_TYPE_LIST, OF_TYPE) and kind.is_numeric:
-        dtype = _dtype(partial, integral)
+        dtype = frame_dtype(integral and partial.whole, partial.missing > 0)
         return {"success": dtype in _accepted(expectation), "result": {"observed_value": dtype.lower()}}
     as_int = integral and partial.whole
     values = [_shown(v, as_int) for _, v in partial.examples]
@@ -340,23 +319,8 @@ def _table_result(expectation: NativeExpectation, facts: TableFacts) -> dict[str
     return {"success": _within(expectation, rows), "result": {"observed_value": rows}}
 
 
-def _dtype(partial: Partial, integral: bool) -> str:
-    """The column's dtype in GX's frame: float64, or for an Integral column of whole values int64 (pandas'
-    nullable Int64 when a value is missing)."""
-    if not (integral and partial.whole):
-        return _FLOAT
-    return _NULLABLE_INT if partial.missing else _INT
-
-
 def _accepted(expectation: NativeExpectation) -> frozenset[str]:
-    accepted = frozenset().union(*(TYPE_NAMES[name] for name in expectation.type_list))
-    if expectation.type == OF_TYPE:
-        # GX compares the dtype's scalar type there: pandas' Int64 holds numpy int64s, and its own name
-        # (a dtype class, not a scalar type) matches nothing
-        accepted -= {_NULLABLE_INT}
-        if _INT in accepted:
-            accepted |= {_NULLABLE_INT}
-    return accepted
+    return accepted_dtypes(expectation.type_list, scalar_type=expectation.type == OF_TYPE)
 
 
 def _whole(values: pa.Array) -> bool:

@@ -43,7 +43,7 @@ class _Steps:
     bias: BiasConfig | None
     predicted: str | None
     bias_baseline: BiasReport | None
-    multivariate: Any = None  # the baseline's multivariate section, checked
+    multivariate: Any = None  # the baseline's multivariate section, decoded (steps.multivariate.parse_section)
 
     def sample_rows(self, config: AnalysisConfig) -> int | None:
         """Rows to sample for the row-level steps: the larger of their budgets."""
@@ -113,10 +113,10 @@ def _steps(contract: MonitorContract, config: AnalysisConfig, baseline: Baseline
     multivariate = None
     if config.multivariate is not None:
         from container.load.baseline import read_section
-        from container.steps.multivariate import SECTION, check_section
+        from container.steps.multivariate import SECTION, parse_section
 
-        multivariate = read_section(contract.baseline_constraints, SECTION) if contract.baseline_constraints else None
-        check_section(multivariate)
+        section = read_section(contract.baseline_constraints, SECTION) if contract.baseline_constraints else None
+        multivariate = parse_section(section)
     return _Steps(suite, bias, predicted, bias_baseline, multivariate)
 
 

@@ -37,6 +37,8 @@ MIN_ROWS = 50  # fewer sampled rows than this on either side give no verdict, an
 
 
 Columns = tuple[dict[str, np.ndarray], dict[str, np.ndarray], int]
+# The encoding, the reconstruction model and the stored baseline rows (numbers, texts).
+MultivariateBaseline = tuple[Encoding, ReconstructionModel, tuple[dict[str, np.ndarray], dict[str, np.ndarray]]]
 
 
 def sample_columns(sample: pa.Table | None, types: dict[str, InferredType], features: tuple[str, ...]) -> Columns:
@@ -89,9 +91,10 @@ def fit_section(
 
 
 def multivariate_step(
-    section: Any, sample: pa.Table | None, types: dict[str, InferredType], settings: MultivariateSettings
+    baseline: MultivariateBaseline, sample: pa.Table | None, types: dict[str, InferredType], settings: MultivariateSettings
 ) -> StepResult:
-    encoding, model, base = _read_section(section)
+    """``baseline``: ``parse_section`` of the baseline's section, read before any data was."""
+    encoding, model, base = baseline
     numbers, texts, rows = sample_columns(sample, types, encoding.features)
     base_rows = len(next(iter({**base[0], **base[1]}.values()), []))
     doc: dict[str, Any] = {"rows": rows, "baseline_rows": base_rows, "features": list(encoding.features)}
@@ -123,12 +126,8 @@ def multivariate_step(
     return StepResult(tuple(findings), tuple(metrics), (Document(MULTIVARIATE_FILE, doc),))
 
 
-def check_section(section: Any) -> None:
-    """Refuse a missing or damaged section before any data is read."""
-    _read_section(section)
-
-
-def _read_section(section: Any) -> tuple[Encoding, ReconstructionModel, tuple[dict, dict]]:
+def parse_section(section: Any) -> MultivariateBaseline:
+    """The baseline's section, decoded: a missing or damaged one is refused, naming the fix."""
     fix = "run the baseline job with the same multivariate section in its analysis config, then monitor with its constraints.json"
     if not isinstance(section, dict):
         raise BaselineError(

@@ -24,6 +24,8 @@ class CheckType(StrEnum):
     BAD_RECORDS = "bad_record_check"  # ours: too many records could not be used
     BIAS_FACET = "bias_facet_check"  # ours: a facet that selects no row (or every row) of a window
     MULTIVARIATE_DRIFT = "multivariate_drift_check"  # ours: features drifted together (analyzers/multivariate)
+    FEATURE_ATTRIBUTION_DRIFT = "feature_attribution_drift_check"  # Clarify's: nDCG of global SHAP below 0.9
+    ATTRIBUTION_INCOMPLETE = "feature_attribution_incomplete_check"  # ours: rows whose attributions failed
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -39,6 +39,7 @@ GROUND_TRUTH_SOURCE = "ground_truth_source"  # ours: ground-truth JSON lines, lo
 ANALYSIS_WINDOW = "analysis_window"  # ours: ISO-8601 duration; start_time = end_time - it (scheduled jobs)
 REPORT_S3_URI = "report_s3_uri"  # ours: also upload the outputs to <uri>/yyyy/mm/dd/hh/ (hour of end_time)
 ANALYSIS_TYPE = "analysis_type"  # MODEL_QUALITY (set by the SDK for model-quality jobs) or DATA_QUALITY
+ANALYSIS_TYPES = ("DATA_QUALITY", "MODEL_QUALITY", "MODEL_EXPLAINABILITY")
 MODEL_QUALITY_VARIABLES = (
     "problem_type",
     "inference_attribute",
@@ -47,6 +48,7 @@ MODEL_QUALITY_VARIABLES = (
     "ground_truth_attribute",
 )
 BIAS_CONFIG = "bias_config"  # ours: a Clarify analysis_config.json (local or s3://) for the bias step
+EXPLAINABILITY_CONFIG = "explainability_config"  # ours: a Clarify explainability analysis_config.json
 # AWS's two user hooks (the SDK's record_preprocessor_script / post_analytics_processor_script): the path of a
 # Python file the schedule mounts (AWS: /opt/ml/processing/code/{pre,post}processing/<file>), or s3://.
 RECORD_PREPROCESSOR_SCRIPT = "record_preprocessor_script"
@@ -55,12 +57,15 @@ VARIABLES = (BASE_DIR, DATASET_FORMAT, DATASET_SOURCE, OUTPUT_PATH, BASELINE_STA
 VARIABLES += (PUBLISH_CLOUDWATCH_METRICS, ENDPOINT_NAME, SCHEDULE_NAME, START_TIME, END_TIME, ANALYSIS_CONFIG)
 VARIABLES += (CLOUDWATCH_NAMESPACE, EXPECTATION_SUITE, GROUND_TRUTH_SOURCE, ANALYSIS_WINDOW, REPORT_S3_URI, ANALYSIS_TYPE)
 VARIABLES += (*MODEL_QUALITY_VARIABLES, BIAS_CONFIG, RECORD_PREPROCESSOR_SCRIPT, POST_ANALYTICS_PROCESSOR_SCRIPT)
+VARIABLES += (EXPLAINABILITY_CONFIG,)
 BIAS_REPORT_FILE = "analysis.json"  # Clarify's name for the bias report (also the bias baseline)
 
 DEFAULT_BASE_DIR = "/opt/ml"
 STATISTICS_FILE = "statistics.json"
 CONSTRAINTS_FILE = "constraints.json"
 DRIFT_REPORT_FILE = "drift_report.json"  # ours: every feature's statistical drift verdict
+EXPLAINABILITY_REPORT_FILE = "analysis.json"  # Clarify's name for global attributions (also their baseline)
+ATTRIBUTION_FILE = "feature_attribution.json"  # ours: how the attributions were had, and the nDCG verdict
 MULTIVARIATE_FILE = "multivariate_drift.json"  # ours: the multivariate drift verdicts and their explanations
 SUITE_FILE = "expectation_suite.json"  # ours: the Great Expectations suite a baseline job suggests
 EXPECTATION_RESULTS_FILE = "expectation_results.json"  # ours: the suite's full validation result
@@ -120,6 +125,7 @@ class MonitorContract:
     analysis_type: str = "DATA_QUALITY"
     model_quality_env: tuple[tuple[str, str], ...] = ()
     bias_config: str | None = None
+    explainability_config: str | None = None
     record_preprocessor_script: str | None = None
     post_analytics_processor_script: str | None = None
     # One model's run of a window split by model (analysis config traffic.per_model): its metrics carry this
@@ -167,8 +173,8 @@ def from_env(env: Mapping[str, str]) -> MonitorContract:
     merged = {**job_config_environment(paths.job_config), **env}
     _check_text(merged)
     is_baseline = not (merged.get(BASELINE_STATISTICS) or merged.get(BASELINE_CONSTRAINTS))
-    if (merged.get(ANALYSIS_TYPE) or "DATA_QUALITY").strip().upper() not in ("DATA_QUALITY", "MODEL_QUALITY"):
-        raise ContractError(f"{ANALYSIS_TYPE}={merged[ANALYSIS_TYPE]!r} is not DATA_QUALITY or MODEL_QUALITY.")
+    if (merged.get(ANALYSIS_TYPE) or "DATA_QUALITY").strip().upper() not in ANALYSIS_TYPES:
+        raise ContractError(f"{ANALYSIS_TYPE}={merged[ANALYSIS_TYPE]!r} is not one of {', '.join(ANALYSIS_TYPES)}.")
     start, end = _window(merged)
     publish = merged.get(PUBLISH_CLOUDWATCH_METRICS, "Disabled").strip()
     if publish not in ("Enabled", "Disabled"):
@@ -191,6 +197,7 @@ def from_env(env: Mapping[str, str]) -> MonitorContract:
         expectation_suite=merged.get(EXPECTATION_SUITE) or None,
         ground_truth_source=merged.get(GROUND_TRUTH_SOURCE) or None,
         bias_config=merged.get(BIAS_CONFIG) or None,
+        explainability_config=merged.get(EXPLAINABILITY_CONFIG) or None,
         record_preprocessor_script=merged.get(RECORD_PREPROCESSOR_SCRIPT) or None,
         post_analytics_processor_script=merged.get(POST_ANALYTICS_PROCESSOR_SCRIPT) or None,
         report_s3_uri=merged.get(REPORT_S3_URI) or None,

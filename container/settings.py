@@ -27,6 +27,7 @@ from container.bias_settings import BiasConfig, FacetConfig, bias_settings
 from container.contract import EXPECTATION_SUITE, GROUND_TRUTH_SOURCE, MonitorContract
 from container.documents import parse_json
 from container.errors import ConfigError
+from container.explainability_settings import ExplainabilitySettings, explainability_settings
 from container.settings_schema import count, names
 
 __all__ = ["AnalysisConfig", "BiasConfig", "FacetConfig", "parse", "parse_text"]
@@ -143,6 +144,7 @@ class AnalysisConfig:
     expectations: ExpectationsConfig = field(default_factory=ExpectationsConfig)
     bias: BiasConfig | None = None
     model_quality: dict[str, Any] = field(default_factory=dict)  # the keys given, values checked
+    explainability: ExplainabilitySettings | None = None  # the feature-attribution job's settings
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
@@ -171,6 +173,9 @@ def parse(data: object, *, source: str) -> AnalysisConfig:
         expectations=_expectations(doc.expectations or schema.Expectations(), f"{source}: expectations"),
         bias=None if doc.bias is None else bias_settings(doc.bias, source=source, prefix="bias."),
         model_quality=_model_quality(doc.model_quality or schema.ModelQuality(), f"{source}: model_quality"),
+        explainability=None
+        if doc.explainability is None
+        else explainability_settings(doc.explainability, source=source, prefix="explainability."),
         limits=_limits(doc.limits or schema.Limits(), f"{source}: limits"),
         cluster=_cluster(doc.cluster or schema.Cluster(), f"{source}: cluster"),
         report=_report(doc.report or schema.Report(), f"{source}: report"),

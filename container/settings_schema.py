@@ -138,6 +138,65 @@ class Bias(Section, frozen=True):
 BIAS_KEYS = frozenset(f.encode_name for f in msgspec.structs.fields(Bias))
 
 
+class Shap(Section, frozen=True):
+    """Clarify's ``methods.shap``; ``num_clusters`` and ``seed`` size and seed the background we compute."""
+
+    baseline: list[list[Scalar | None]] | str | None = None
+    num_samples: int | None = None
+    agg_method: str | None = None
+    use_logit: bool | None = None
+    save_local_shap_values: bool | None = None
+    num_clusters: int | None = None
+    seed: int | None = None
+
+
+class Methods(Section, frozen=True):
+    shap: Shap | None = None
+
+
+class Predictor(Section, frozen=True):
+    """Clarify's ``predictor`` keys: the endpoint to query, its formats and where the score is in its output.
+    Clarify's shadow-endpoint keys are decoded so that a message can say we do not create endpoints."""
+
+    endpoint_name: str | None = None
+    content_type: str | None = None
+    accept_type: str | None = None
+    content_template: str | None = None
+    record_template: str | None = None
+    probability: int | str | None = None
+    label: int | str | None = None
+    label_headers: list[str] | None = None
+    model_name: str | None = None
+    instance_type: str | None = None
+    initial_instance_count: int | None = None
+    target_model: str | None = None
+
+
+class Explainability(Section, frozen=True):
+    """Clarify's explainability keys (``headers``, ``label``, ``methods``, ``predictor``) and our own: where the
+    attributions come from and the bounds of the step."""
+
+    headers: list[str] | None = None
+    label: str | None = None
+    methods: Methods | None = None
+    predictor: Predictor | None = None
+    source: str | None = None
+    attributions: str | None = None
+    expected_value: str | None = None
+    row_budget: int | None = None
+    max_calls: int | None = None
+    concurrency: int | None = None
+    rows_per_call: int | None = None
+    retries: int | None = None
+    time_limit_s: Number | None = None
+    threshold: Number | None = None
+    bootstrap: Bootstrap | None = None
+
+
+EXPLAINABILITY_KEYS = frozenset(f.encode_name for f in msgspec.structs.fields(Explainability))
+PREDICTOR_KEYS = frozenset(f.encode_name for f in msgspec.structs.fields(Predictor))
+
+
 class Cluster(Section, frozen=True):
     scheduler_port: int | None = None
     worker_ports: str | None = None
@@ -171,6 +230,7 @@ class Document(Section, frozen=True):
     expectations: Expectations | None = None
     bias: Bias | None = None
     model_quality: ModelQuality | None = None
+    explainability: Explainability | None = None
     limits: Limits | None = None
     cluster: Cluster | None = None
     report: Report | None = None

@@ -8,6 +8,7 @@ user knows which value to fix.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -50,11 +51,13 @@ class S3Uri:
 
 
 def aws_client(service: str, **options: Any) -> Any:
-    """A boto3 client (endpoint from ``AWS_ENDPOINT_URL*``, region from ``AWS_REGION`` or
-    ``AWS_DEFAULT_REGION``, as boto3 reads them); a missing region is the user's to set, not our bug."""
+    """A boto3 client (endpoint from ``AWS_ENDPOINT_URL*``, region from ``AWS_DEFAULT_REGION`` or, which boto3
+    itself does not read, ``AWS_REGION``); a missing region is the user's to set, not our bug."""
     import boto3  # imported here: most runs never touch AWS and boto3 costs ~0.3 s to import
     import botocore.exceptions
 
+    if "region_name" not in options and not os.environ.get("AWS_DEFAULT_REGION") and os.environ.get("AWS_REGION"):
+        options["region_name"] = os.environ["AWS_REGION"]
     try:
         return boto3.client(service, **options)
     except botocore.exceptions.NoRegionError:

@@ -4,10 +4,10 @@ patterns and enums, which moto mostly does not. So a request a test sends to mot
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import botocore.session
+import regex
 from botocore.exceptions import ParamValidationError
 from botocore.validate import validate_parameters
 
@@ -37,9 +37,12 @@ def _constraint_errors(value: Any, shape: Any, path: str) -> list[str]:
         if shape.enum and value not in shape.enum:
             errors.append(f"{path}={value!r} is not one of {shape.enum}")
         pattern = meta.get("pattern")
-        if pattern and not re.fullmatch(pattern, value, flags=re.DOTALL):
+        # AWS writes patterns in Java's syntax (``\p{ASCII}*``); the regex module reads it, the re module does not.
+        if pattern and not regex.fullmatch(pattern, value, flags=regex.DOTALL):
             errors.append(f"{path}={value!r} does not match {pattern}")
         return errors
+    if kind == "blob":
+        return _bounds(len(value), meta, path, "bytes")
     if kind in ("integer", "long", "double", "float"):
         return _bounds(value, meta, path, "")
     return []

@@ -66,8 +66,11 @@ def ndcg_interval(
     tail = (1 - confidence) / 2
     q_low, q_high = np.quantile(draws, [tail, 1 - tail])
     # The basic (reverse percentile) interval: resampled rankings are noisier than the window's own, so
-    # resampled nDCG sits below it; reflecting the quantiles about the estimate corrects that bias.
-    return NdcgEstimate(value, max(0.0, 2 * value - float(q_high)), min(1.0, 2 * value - float(q_low)), confidence, n)
+    # resampled nDCG sits below it; reflecting the quantiles about the estimate corrects that bias. When every
+    # resample ranks worse than the window, the reflection lies wholly above the estimate: the interval is
+    # widened to hold the estimate itself (conservative, and never an interval that excludes its own value).
+    low, high = 2 * value - float(q_high), 2 * value - float(q_low)
+    return NdcgEstimate(value, max(0.0, min(low, value)), min(1.0, max(high, value)), confidence, n)
 
 
 def drift_description(value: float, threshold: float) -> str:

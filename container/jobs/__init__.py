@@ -3,7 +3,8 @@
 Every job is a short sequence of stages: read the inputs (baseline, settings) → ingest the window →
 profile → steps → report (``write.report``, the only writer). ``baseline`` suggests a data-quality
 baseline; ``data_quality`` monitors a window against one; ``model_quality`` does both for AWS's
-model-quality jobs (``analysis_type=MODEL_QUALITY``).
+model-quality jobs (``analysis_type=MODEL_QUALITY``), ``explainability`` for feature attribution drift
+(``analysis_type=MODEL_EXPLAINABILITY``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ def _run(contract: MonitorContract, cluster: PartReader | None) -> Outcome:
         config = read_config(contract, None)
         settings = model_quality_settings(dict(contract.model_quality_env), config.model_quality)
         return _finish(contract, config, run_model_quality(contract, config, settings, cluster))
+    if contract.analysis_type == "MODEL_EXPLAINABILITY":
+        from container.jobs.explainability import run_explainability
+        from container.jobs.inputs import explainability_config, read_config
+
+        config = read_config(contract, None)
+        return _finish(contract, config, run_explainability(contract, config, explainability_config(contract, config), cluster))
     baseline, config = read_inputs(contract)
     if contract.is_baseline_job:
         from container.jobs.baseline import baseline_job

@@ -10,9 +10,10 @@ from analyzers.evaluate import BaselineFeatureView
 from analyzers.types import InferredType
 from container import settings as analysis_config
 from container.bias_settings import parse_clarify
-from container.contract import ANALYSIS_CONFIG, BIAS_CONFIG, MonitorContract
+from container.contract import ANALYSIS_CONFIG, BIAS_CONFIG, EXPLAINABILITY_CONFIG, MonitorContract
 from container.documents import parse_json
 from container.errors import BaselineError, ConfigError
+from container.explainability_settings import ExplainabilitySettings, parse_clarify_explainability
 from container.load.baseline import BaselineStatistics, read_constraints, read_statistics
 from container.settings import AnalysisConfig, BiasConfig
 from container.sources import read_text
@@ -90,3 +91,13 @@ def bias_config(contract: MonitorContract, config: AnalysisConfig) -> BiasConfig
     source = f"{BIAS_CONFIG} {contract.bias_config}"
     data = parse_json(read_text(BIAS_CONFIG, contract.bias_config), source=source, error=ConfigError)
     return parse_clarify(data, source=source)
+
+
+def explainability_config(contract: MonitorContract, config: AnalysisConfig) -> ExplainabilitySettings:
+    """A Clarify explainability analysis_config.json named by env ``explainability_config`` wins over the
+    config's ``explainability``; with neither, Kernel SHAP through the job's own endpoint with the defaults."""
+    if contract.explainability_config is None:
+        return config.explainability or ExplainabilitySettings()
+    source = f"{EXPLAINABILITY_CONFIG} {contract.explainability_config}"
+    data = parse_json(read_text(EXPLAINABILITY_CONFIG, contract.explainability_config), source=source, error=ConfigError)
+    return parse_clarify_explainability(data, source=source)

@@ -206,6 +206,8 @@ def post_analytics(contract: MonitorContract, outcome: Outcome) -> Outcome:
 def _job_kind(contract: MonitorContract) -> str:
     if contract.analysis_type == "MODEL_QUALITY":
         return "model quality baseline" if contract.is_baseline_job else "model quality"
+    if contract.analysis_type == "MODEL_EXPLAINABILITY":
+        return "feature attribution baseline" if contract.is_baseline_job else "feature attribution"
     return "baseline" if contract.is_baseline_job else "monitoring"
 
 

@@ -1,8 +1,9 @@
 """Least-privilege IAM for a fleet (pure: no AWS call): one role per function, and the operator's own policy.
 
 - job: the Processing / monitoring job. It parses untrusted captured data, so it may only read its inputs,
-  write its reports, publish its metrics and logs and pull its image: no sagemaker:*, no iam:PassRole (a
-  job that could start jobs with its own role could re-run itself with any input and any image).
+  write its reports, publish its metrics and logs, pull its image and invoke the endpoint it monitors (feature
+  attribution): no other sagemaker:*, no iam:PassRole (a job that could start jobs with its own role could
+  re-run itself with any input and any image).
 - scheduler: EventBridge Scheduler calls sagemaker:CreateProcessingJob with it, passing the job role.
 - events: EventBridge rules start the retraining pipelines with it.
 
@@ -123,6 +124,13 @@ def _job(fleet: Fleet) -> tuple[str, str, list[dict[str, Any]]]:
         ),
         # GetAuthorizationToken is account-wide by design; the layer and manifest reads are this repository's.
         _allow("EcrLogin", ["ecr:GetAuthorizationToken"], ["*"]),
+        # The feature-attribution job (analysis_type=MODEL_EXPLAINABILITY) explains the model through the endpoint
+        # it monitors: that endpoint only (SageMaker's ARNs spell names in lower case), never another.
+        _allow(
+            "ExplainMonitoredModels",
+            ["sagemaker:InvokeEndpoint"],
+            _unique([_arn("sagemaker", f"endpoint/{e.name.lower()}") for e in fleet.endpoints]),
+        ),
     ]
     image = _ECR_IMAGE.match(fleet.image_uri)
     if image:  # the registry account may differ from the stack's (a shared tooling account): take it from the URI

@@ -1,6 +1,7 @@
 """Feature attribution drift analyzers: nDCG against scikit-learn's and a hand computation on AWS's own
 explainability file; Kernel SHAP against exact Shapley values (a linear model's closed form, and brute force
-over every ordering of the features for a model with interactions)."""
+over every ordering of the features for a model with interactions) and against the shap library's
+KernelExplainer (the reference implementation); the background against scikit-learn's K-means."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ import numpy as np
 import pytest
 from sklearn.metrics import ndcg_score
 
+from analyzers.attribution.background import background
 from analyzers.attribution.global_values import drift_description, global_values, ndcg_interval
-from analyzers.attribution.kernel_shap import kernel_shap
+from analyzers.attribution.kernel_shap import explain, kernel_shap
 from analyzers.attribution.ndcg import THRESHOLD, ndcg
 from tests.conftest import ROOT
 
@@ -138,3 +140,72 @@ def test_the_ndcg_interval_covers_and_small_windows_are_wide():
 
 def test_the_violation_reads_as_aws_writes_it():
     assert drift_description(0.7639720923277322, 0.9) == "Feature attribution drift 0.7639720923277322 exceeds threshold 0.9"
+
+
+def _nonlinear(rows: np.ndarray) -> np.ndarray:
+    z = np.tanh(rows[:, 0] * rows[:, 1]) + 0.8 * rows[:, 2] ** 2 - rows[:, 3] * rows[:, 4] + 0.3 * rows[:, 5]
+    return 1 / (1 + np.exp(-z))
+
+
+@pytest.mark.parametrize("link", ["identity", "logit"])
+def test_explain_equals_the_shap_librarys_kernel_explainer(link):
+    """The reference implementation (shap, dev dependency) on a nonlinear scorer, with the link Clarify's
+    use_logit selects: every coalition enumerated on both sides, so the values agree to rounding."""
+    shap = pytest.importorskip("shap")
+    rng = np.random.default_rng(8)
+    background, rows = rng.normal(0, 1, (7, 6)), rng.normal(0, 1, (5, 6))
+    ours = explain(_nonlinear, rows, background, num_samples=2**6 - 2, link=link)
+    reference = shap.KernelExplainer(_nonlinear, background, link=link)
+    theirs = reference.shap_values(rows, nsamples=2**6 - 2, silent=True)
+    assert ours.local == pytest.approx(np.asarray(theirs), abs=1e-9)
+    assert ours.expected == pytest.approx(float(reference.expected_value), abs=1e-12)
+    assert ours.explained.all() and ours.model_rows == len(background) + len(rows) * (62 * len(background) + 1)
+
+
+def test_explain_batches_rows_without_changing_values():
+    rng = np.random.default_rng(9)
+    background, rows = rng.normal(0, 1, (4, 6)), rng.normal(0, 1, (9, 6))
+    calls: list[int] = []
+
+    def counted(batch: np.ndarray) -> np.ndarray:
+        calls.append(len(batch))
+        return _nonlinear(batch)
+
+    one = explain(_nonlinear, rows, background, num_samples=100, seed=3)
+    batched = explain(counted, rows, background, num_samples=100, seed=3, batch_rows=1_000)
+    assert batched.local == pytest.approx(one.local, abs=1e-12)
+    per_row = (2**6 - 2) * 4 + 1  # all 62 coalitions fit in 100 samples: each over the background, then the row
+    assert calls == [4, per_row * 4, per_row * 4, per_row]  # the background once, then four rows per call
+
+
+def test_a_row_whose_outputs_are_missing_is_not_explained_and_the_rest_are():
+    rng = np.random.default_rng(10)
+    background, rows = rng.normal(0, 1, (3, 4)), rng.normal(0, 1, (4, 4))
+    w = np.array([1.0, -2.0, 0.5, 3.0])
+
+    def failing_second_row(batch: np.ndarray) -> np.ndarray:
+        out = batch @ w
+        if len(batch) > len(background):  # one explained row per call here: the second call fails
+            failing_second_row.calls += 1
+            if failing_second_row.calls == 2:
+                out[:] = np.nan
+        return out
+
+    failing_second_row.calls = 0
+    found = explain(failing_second_row, rows, background, batch_rows=1)
+    assert found.explained.tolist() == [True, False, True, True]
+    assert found.local == pytest.approx(w * (rows[[0, 2, 3]] - background.mean(axis=0)), abs=1e-10)
+
+
+def test_the_computed_background_is_kmeans_centres_or_seeded_rows_for_mixed_data():
+    from sklearn.cluster import KMeans
+
+    rng = np.random.default_rng(11)
+    numbers = rng.normal(0, 1, (300, 3))
+    text = numbers.astype(str).astype(object)
+    expected = KMeans(n_clusters=5, n_init=10, random_state=0).fit(numbers).cluster_centers_
+    assert background(text, 5) == pytest.approx(expected)
+    mixed = np.column_stack([text, rng.choice(["north", "south"], 300).astype(object)])
+    drawn = background(mixed, 5, seed=2)
+    assert len(drawn) == 5 and all(any((row == r).all() for r in mixed) for row in drawn)
+    assert len(background(text[:4], 5)) == 4  # fewer rows than clusters: the rows themselves

@@ -25,7 +25,7 @@ def test_full_config():
     [
         (
             {"colums": {}},
-            "unknown key 'colums'; allowed keys are bias, cluster, columns, drift, empty_window, expectations, limits, model_quality, multivariate, payload",
+            "unknown key 'colums'; allowed keys are bias, cluster, columns, drift, empty_window, expectations, explainability, limits, model_quality, multivariate, payload",
         ),
         ({"columns": {"inputs": []}}, "columns: unknown key 'inputs'; allowed keys are input, output"),
         ({"columns": {"input": ["a", "a"]}}, "names 'a' twice"),

@@ -269,7 +269,7 @@ def test_analysis_config_from_s3(sample, baseline, tmp_path, aws_env):
     result = monitor(tmp_path, sample, baseline, analysis_config="s3://cfg/monitor/analysis.json", **aws_env)
     assert result.returncode == 2
     assert (
-        "unknown key 'colums'; allowed keys are bias, cluster, columns, drift, empty_window, expectations, limits, model_quality, multivariate, payload"
+        "unknown key 'colums'; allowed keys are bias, cluster, columns, drift, empty_window, expectations, explainability, limits, model_quality, multivariate, payload"
         in message(tmp_path)
     )
     s3.put_object(Bucket="cfg", Key="monitor/analysis.json", Body=b'{"empty_window": "fail"}')

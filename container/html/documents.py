@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from container.contract import (
+    ATTRIBUTION_FILE,
     BIAS_REPORT_FILE,
     DRIFT_REPORT_FILE,
     EXPECTATION_RESULTS_FILE,
@@ -30,6 +31,7 @@ class RunDocuments:
     expectations: dict[str, Any] | None = None
     bias: dict[str, Any] | None = None
     multivariate: dict[str, Any] | None = None
+    attribution: dict[str, Any] | None = None  # a feature-attribution job's feature_attribution.json
     unreadable: tuple[str, ...] = ()  # files present that could not be decoded, with the reason
 
     @property
@@ -43,13 +45,16 @@ def read_run(folder: Path) -> RunDocuments:
     problems: list[str] = []
     statistics = _read(folder / STATISTICS_FILE, problems)
     violations = _read(folder / VIOLATIONS_FILE, problems)
+    analysis = _read(folder / BIAS_REPORT_FILE, problems)
     return RunDocuments(
         statistics=statistics,
         violations=list((violations or {}).get("violations") or []),
         drift=_read(folder / DRIFT_REPORT_FILE, problems),
         expectations=_read(folder / EXPECTATION_RESULTS_FILE, problems),
-        bias=_read(folder / BIAS_REPORT_FILE, problems),
+        # Clarify names both its bias report and its explanations analysis.json: explanations are not bias metrics.
+        bias=None if analysis is None or "explanations" in analysis else analysis,
         multivariate=_read(folder / MULTIVARIATE_FILE, problems),
+        attribution=_read(folder / ATTRIBUTION_FILE, problems),
         unreadable=tuple(problems),
     )
 

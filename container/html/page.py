@@ -21,6 +21,7 @@ from container.html.context import RunContext
 from container.html.documents import RunDocuments
 from container.html.render import render
 from container.html.sections import (
+    attribution_section,
     bias_section,
     expectations_section,
     fmt,
@@ -36,12 +37,14 @@ SEVERITY = (
     "missing_column_check",
     "extra_column_check",
     "bad_record_check",
+    "feature_attribution_incomplete_check",
     "data_type_check",
     "completeness_check",
     "LessThanThreshold",
     "GreaterThanThreshold",
     "baseline_drift_check",
     "bias_drift_check",
+    "feature_attribution_drift_check",
     "bias_facet_check",
     "categorical_values_check",
     "is_non_negative_check",
@@ -68,6 +71,7 @@ def report_page(context: RunContext, run: RunDocuments) -> str:
         features=features,
         expectations=expectations_section(run.expectations),
         multivariate=multivariate_section(run.multivariate),
+        attribution=attribution_section(run.attribution),
         bias=bias_section(run.bias, context.bias_baseline),
         model_quality=model_quality_section(run.model_quality),
         unreadable=run.unreadable,
@@ -109,6 +113,8 @@ def _evidence_anchor(kind: str, feature: object, anchors: dict[str, str]) -> str
         return "expectations"
     if kind == "multivariate_drift_check":
         return "multivariate"
+    if kind.startswith("feature_attribution_"):
+        return "attribution"
     if kind in ("bias_drift_check", "bias_facet_check"):
         return "bias"
     if kind in ("LessThanThreshold", "GreaterThanThreshold"):

@@ -81,6 +81,48 @@ def multivariate_section(doc: dict | None) -> dict[str, Any] | None:
     return {"rows": fmt(doc.get("rows")), "skipped": doc.get("skipped"), "methods": methods}
 
 
+def attribution_section(doc: dict | None) -> dict[str, Any] | None:
+    """Feature attribution: how the rows were explained, nDCG against the baseline, and each feature's global
+    attribution and rank on both sides (the baseline's most important first)."""
+    if not doc:
+        return None
+    window = doc.get("window_global_shap_values") or {}
+    base = doc.get("baseline_global_shap_values") or {}
+    order = sorted(base or window, key=lambda f: -(number((base or window).get(f)) or 0.0))
+    window_rank = {f: i + 1 for i, f in enumerate(sorted(window, key=lambda f: -(number(window.get(f)) or 0.0)))}
+    features = [
+        {
+            "name": f,
+            "baseline": fmt(base.get(f)) if base else "",
+            "baseline_rank": i + 1 if base else "",
+            "window": fmt(window.get(f)),
+            "window_rank": window_rank.get(f, ""),
+        }
+        for i, f in enumerate(order)
+    ]
+    ndcg = doc.get("ndcg") if isinstance(doc.get("ndcg"), dict) else None
+    rows = doc.get("rows") or {}
+    endpoint = doc.get("endpoint") if isinstance(doc.get("endpoint"), dict) else None
+    return {
+        "source": doc.get("source"),
+        "label": doc.get("label"),
+        "agg_method": doc.get("agg_method"),
+        "rows": {k: fmt(rows.get(k)) for k in ("sampled", "explained", "unexplained")},
+        "reasons": [str(r) for r in doc.get("unexplained_reasons") or []],
+        "endpoint": None if endpoint is None else {k: fmt(v) for k, v in endpoint.items()},
+        "ndcg": None
+        if ndcg is None
+        else {
+            "value": fmt(ndcg.get("value")),
+            "interval": f"{fmt(ndcg.get('low'))} to {fmt(ndcg.get('high'))}",
+            "confidence": fmt(ndcg.get("confidence")),
+            "threshold": fmt(ndcg.get("threshold")),
+            "violated": bool(ndcg.get("violated")),
+        },
+        "features": features,
+    }
+
+
 def _named(items: object, key: str) -> str:
     if not isinstance(items, list):
         return ""

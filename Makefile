@@ -17,10 +17,10 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
 	touch $@
 
-$(SAMPLE)/capture $(SAMPLE)/analysis_config.json:
+$(SAMPLE)/capture $(SAMPLE)/analysis_config.json $(SAMPLE)/attribution:
 	$(PY) scripts/make_sample_data.py $(SAMPLE)
 
-demo: $(VENV)/.installed $(SAMPLE)/capture $(SAMPLE)/analysis_config.json
+demo: $(VENV)/.installed $(SAMPLE)/capture $(SAMPLE)/analysis_config.json $(SAMPLE)/attribution
 	PYTHON=$(PY) scripts/run_local.sh $(SAMPLE) $(OUT)
 
 lint: $(VENV)/.installed

@@ -58,8 +58,12 @@ class EndpointModel:
     def predict(self, rows: np.ndarray) -> np.ndarray:
         """One score per row; NaN where the call failed or was not made."""
         chunks = [rows[i : i + self.rows_per_call] for i in range(0, len(rows), self.rows_per_call)]
-        with ThreadPoolExecutor(max_workers=self.settings.concurrency) as pool:
+        pool = ThreadPoolExecutor(max_workers=self.settings.concurrency, thread_name_prefix="invoke-endpoint")
+        try:
             parts = list(pool.map(self._score, chunks))
+        finally:
+            # A stop (SIGTERM) raised while waiting: no queued call starts; calls in flight end by their timeout.
+            pool.shutdown(wait=False, cancel_futures=True)
         return np.concatenate(parts) if parts else np.zeros(0)
 
     def usage(self) -> EndpointUsage:

@@ -90,8 +90,8 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, np.integer):
         return int(value)
     text = str(value)
-    if _INTEGER.match(text):
-        return int(text)
+    if _INTEGER.match(text):  # "007" is a code, not the number 7
+        return int(text) if str(int(text)) == text else text
     if _NUMBER.match(text):
         return float(text)
     return text

@@ -8,7 +8,8 @@ content_type, accept_type, content_template, record_template, probability, label
 - ``source``: ``endpoint`` (query a model endpoint with Kernel SHAP; the default) or ``capture`` (the model
   returns each record's attributions in its output, at the dotted path ``attributions``, with the expected
   value at ``expected_value``);
-- the bounds: ``row_budget`` rows explained, ``max_calls`` endpoint calls of at most ``rows_per_call`` rows,
+- the bounds: ``row_budget`` rows explained (200 through an endpoint, 10,000 captured), ``max_calls`` endpoint
+  calls of at most ``rows_per_call`` rows,
   ``concurrency`` calls at once, ``retries`` per call, ``time_limit_s`` for all of them;
 - ``threshold`` (Clarify's 0.9) and ``bootstrap{resamples, confidence, seed}`` for nDCG's interval.
 """
@@ -28,6 +29,7 @@ SOURCES = ("endpoint", "capture")
 CSV, JSON, JSON_LINES = "text/csv", "application/json", "application/jsonlines"
 CONTENT_TYPES = (CSV, JSON, JSON_LINES)
 DEFAULT_LABEL = "label0"  # Clarify's name for a model's single output
+CAPTURE_ROW_BUDGET = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +63,7 @@ class ExplainabilitySettings:
     endpoint: EndpointSettings = EndpointSettings()
     attributions: str | None = None  # capture: the dotted path of each record's attributions in the output
     expected_value: str | None = None  # capture: the dotted path of the model's expected value
-    row_budget: int = 200
+    row_budget: int = 200  # the capture source's default is CAPTURE_ROW_BUDGET: its rows cost no call
     threshold: float = THRESHOLD
     resamples: int = 200
     confidence: float = 0.95
@@ -126,7 +128,9 @@ def explainability_settings(spec: schema.Explainability, *, source: str, prefix:
         endpoint=_endpoint(predictor, spec, where) if chosen == "endpoint" else EndpointSettings(),
         attributions=_text(spec.attributions, f"{where}attributions"),
         expected_value=_text(spec.expected_value, f"{where}expected_value"),
-        row_budget=count(spec.row_budget, f"{where}row_budget", defaults.row_budget, minimum=2),
+        row_budget=count(
+            spec.row_budget, f"{where}row_budget", CAPTURE_ROW_BUDGET if chosen == "capture" else defaults.row_budget, minimum=2
+        ),
         threshold=threshold,
         resamples=count(boot.resamples, f"{where}bootstrap.resamples", defaults.resamples, minimum=0),
         confidence=confidence,

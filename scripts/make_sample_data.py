@@ -5,6 +5,10 @@ The capture window has real drift (``income`` shifted up, ``plan`` shares moved,
 is not base64, a row with a missing column) so the demo shows every path, and the demo's analysis config
 (``analysis_config.json``: multivariate drift on). Deterministic: a fixed seed.
 
+``attribution/`` holds the feature-attribution demo: a model that returns each prediction's SHAP values in its
+output (``{"score": 0.31, "shap": {"age": 0.12, ...}}``), captured for a baseline hour and for the window, where
+a retrained model leans on ``balance`` and ``income`` instead of ``age`` and ``tenure_months``; and its config.
+
     python scripts/make_sample_data.py sample-data [--rows 5000] [--records 2000]
 """
 
@@ -24,6 +28,11 @@ INPUTS = ["age", "income", "tenure_months", "balance", "num_products", "credit_s
 REGIONS = ["north", "south", "east", "west"]
 PLANS = ["basic", "plus", "premium"]
 DEMO_CONFIG = {"multivariate": {"row_budget": 10000, "classifier_rows": 2000}}
+ATTRIBUTION_CONFIG = {"explainability": {"source": "capture", "attributions": "shap"}}
+NUMERIC = ["age", "income", "tenure_months", "balance", "num_products", "credit_score"]
+# Per-standard-deviation weights of a linear churn model on the logit scale, before and after its retraining.
+WEIGHTS = {"age": 0.8, "income": -0.3, "tenure_months": -0.6, "balance": 0.2, "num_products": -0.15, "credit_score": 0.1}
+RETRAINED = {"age": 0.1, "income": -0.7, "tenure_months": -0.15, "balance": 0.9, "num_products": -0.15, "credit_score": 0.1}
 
 
 def _features(rng: np.random.Generator, n: int, drift: bool) -> dict[str, np.ndarray]:
@@ -105,6 +114,29 @@ def write_capture(root: Path, rng: np.random.Generator, n: int, files: int = 4) 
         (hour_dir / name).write_text("\n".join(lines[j] for j in chunk) + "\n", encoding="utf-8")
 
 
+def write_attributions(root: Path, rng: np.random.Generator, n: int) -> None:
+    """Capture of a model that explains itself: a linear logit's exact SHAP values, w_j (x_j - E[x_j]) / sd_j."""
+    reference = _features(rng, 20_000, drift=False)
+    centre = {k: float(np.mean(reference[k])) for k in NUMERIC}
+    spread = {k: float(np.std(reference[k])) for k in NUMERIC}
+    for folder, start, weights in (
+        (root / "baseline", WINDOW_START - timedelta(days=1), WEIGHTS),
+        (root / "capture" / ENDPOINT / "AllTraffic" / f"{WINDOW_START:%Y/%m/%d/%H}", WINDOW_START, RETRAINED),
+    ):
+        f = _features(rng, n, drift=False)
+        shap = {k: np.round(weights[k] * (f[k] - centre[k]) / spread[k], 6) for k in NUMERIC}
+        logit = -1.0 + sum(shap.values())
+        lines = []
+        for i in range(n):
+            output = {"score": round(float(1 / (1 + np.exp(-logit[i]))), 6), "shap": {k: float(shap[k][i]) for k in NUMERIC}}
+            record = _record(i, start + timedelta(seconds=3600 * i / n), json.dumps(output), ",".join(_rows(f)[i]))
+            record["captureData"]["endpointOutput"] |= {"observedContentType": "application/json", "encoding": "JSON"}  # type: ignore[index]
+            lines.append(json.dumps(record, separators=(",", ":")))
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "00-00-000-attributions.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (root / "analysis_config.json").write_text(json.dumps(ATTRIBUTION_CONFIG, indent=2) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out", type=Path)
@@ -114,9 +146,13 @@ def main() -> None:
     rng = np.random.default_rng(20240119)
     write_baseline(args.out / "baseline" / "train.csv", rng, args.rows)
     write_capture(args.out / "capture", rng, args.records)
+    write_attributions(args.out / "attribution", np.random.default_rng(20240120), 1000)
     # The demo's analysis config: multivariate drift on (the baseline job fits it, the monitoring job uses it).
     (args.out / "analysis_config.json").write_text(json.dumps(DEMO_CONFIG, indent=2) + "\n", encoding="utf-8")
-    print(f"sample data written to {args.out}/baseline and {args.out}/capture, the config to {args.out}/analysis_config.json")
+    print(
+        f"sample data written to {args.out}/baseline and {args.out}/capture, the config to {args.out}/analysis_config.json; "
+        f"the feature-attribution demo to {args.out}/attribution"
+    )
 
 
 if __name__ == "__main__":

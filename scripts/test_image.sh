@@ -89,13 +89,15 @@ say "built $IMAGE ($platform): $((size / 1000000)) MB"
 export MONITOR_IMAGE=$IMAGE
 
 # 4. Run both services on the sample data, and the same jobs in-process, and compare.
-[ -d sample-data/capture ] && [ -f sample-data/analysis_config.json ] || "$PY" scripts/make_sample_data.py sample-data >/dev/null
+[ -d sample-data/capture ] && [ -f sample-data/analysis_config.json ] && [ -d sample-data/attribution ] \
+  || "$PY" scripts/make_sample_data.py sample-data >/dev/null
 rm -rf demo-output/compose demo-output/local
 mkdir -p demo-output/compose/{baseline,baseline-job/output,monitoring,monitoring-job/output}
+mkdir -p demo-output/compose/attribution-{baseline,baseline-job/output,monitoring,monitoring-job/output}
 export MONITOR_UID=${MONITOR_UID:-10001} MONITOR_GID=${MONITOR_GID:-10001}
 chown -R "$MONITOR_UID:$MONITOR_GID" demo-output/compose 2>/dev/null || chmod -R a+rwx demo-output/compose
 docker-compose up >"$W/compose.log" 2>&1 || { cat "$W/compose.log"; echo "compose up failed"; exit 1; }
-for service in baseline monitor; do
+for service in baseline monitor attribution-baseline attribution-monitor; do
   code=$(docker inspect -f '{{.State.ExitCode}}' "$(docker-compose ps -q "$service")")
   [ "$code" = 0 ] || { cat "$W/compose.log"; echo "compose service $service exited with $code"; exit 1; }
 done

@@ -26,7 +26,7 @@ from container.load.attribution_baseline import AttributionBaseline, analysis_do
 from container.load.rows import KEY_COLUMN
 from container.settings import AnalysisConfig
 from container.sources import read_text
-from container.steps.attribution import compare, report, window_values
+from container.steps.attribution import check_features, compare, report, window_values
 from container.steps.attribution_sources import Attributions, from_capture, from_endpoint
 from container.write.message import Status
 from container.write.report import (
@@ -91,6 +91,8 @@ def _attributions(
     features = _features(settings, table)
     if settings.source == "capture":
         return from_capture(table, features if settings.headers else None, settings)
+    if baseline is not None:  # before any endpoint call: a window that cannot be compared is not explained
+        check_features(baseline, features)
     rows = _rows(table, features)
     rows = rows[np.random.default_rng(settings.seed).permutation(len(rows))]
     background = _background(settings, features, rows, baseline)

@@ -27,6 +27,16 @@ from container.write.report import Document
 METHOD = ("ExplainabilityMethod", "KernelShap")
 
 
+def check_features(baseline: AttributionBaseline, features: tuple[str, ...]) -> None:
+    """Every feature the baseline ranks must be one the window has: a ranking over others compares nothing."""
+    missing = sorted(set(baseline.global_values) - set(features))
+    if missing:
+        raise BaselineError(
+            f"the baseline explains features the window does not have ({', '.join(missing[:5])}); the window's are "
+            f"{', '.join(features[:10])}. Name the columns in explainability.headers as the baseline did."
+        )
+
+
 def window_values(found: Attributions, settings: ExplainabilitySettings) -> dict[str, float]:
     return global_values(found.local, found.names, settings.agg_method) if found.explained else {}
 
@@ -34,12 +44,8 @@ def window_values(found: Attributions, settings: ExplainabilitySettings) -> dict
 def compare(found: Attributions, baseline: AttributionBaseline, settings: ExplainabilitySettings, bad_share: float) -> StepResult:
     """The window's verdict: violations, metrics (Clarify's names and dimensions) and documents."""
     label = baseline.label
-    missing = sorted(set(baseline.global_values) - set(found.names)) if found.explained else []
-    if missing:
-        raise BaselineError(
-            f"the baseline explains features the window does not have ({', '.join(missing[:5])}); the window's are "
-            f"{', '.join(found.names[:10])}. Name the columns in explainability.headers as the baseline did."
-        )
+    if found.explained:
+        check_features(baseline, found.names)
     values = window_values(found, settings)
     findings: list[Finding] = []
     estimate = None

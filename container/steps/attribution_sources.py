@@ -43,13 +43,28 @@ class Attributions:
         return len(self.local)
 
 
-def explainable_rows(settings: ExplainabilitySettings, background_rows: int, model: EndpointModel) -> int:
-    """How many rows the call budget explains: every row needs its coalitions over the background, and the
-    background is scored once."""
-    m_coalitions = len(coalitions_for(settings, model))
-    per_row = m_coalitions * background_rows + 1
+def explainable_rows(settings: ExplainabilitySettings, background_rows: int, model: EndpointModel, wanted: int) -> int:
+    """How many of ``wanted`` rows the call budget explains: the background is scored once, then rows go in
+    batches of ``batch_rows`` model rows (each row: its coalitions over the background, and itself), each batch
+    split into calls of ``rows_per_call``."""
+    per_row = len(coalitions_for(settings, model)) * background_rows + 1
+    per_batch = max(1, batch_rows(model) // per_row)
     calls_left = model.settings.max_calls - model.calls_for(background_rows)
-    return max(0, calls_left * model.rows_per_call // per_row)
+
+    def calls(n: int) -> int:
+        whole, rest = divmod(n, per_batch)
+        return whole * model.calls_for(per_batch * per_row) + model.calls_for(rest * per_row)
+
+    low, high = 0, wanted  # the most rows whose calls fit: calls(n) grows with n
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if calls(middle) <= calls_left else (low, middle - 1)
+    return low
+
+
+def batch_rows(model: EndpointModel) -> int:
+    """Model rows per ``predict`` call: enough for every concurrent call to carry ``rows_per_call`` rows."""
+    return model.rows_per_call * model.settings.concurrency
 
 
 def coalitions_for(settings: ExplainabilitySettings, model: EndpointModel) -> np.ndarray:
@@ -63,8 +78,8 @@ def from_endpoint(
     rows: np.ndarray, background: np.ndarray, model: EndpointModel, settings: ExplainabilitySettings
 ) -> Attributions:
     """Kernel SHAP of ``rows`` through the endpoint; at most the rows the call budget explains."""
-    budget = explainable_rows(settings, len(background), model)
-    if budget < 2:
+    budget = explainable_rows(settings, len(background), model, len(rows))
+    if budget < min(2, len(rows)):
         per_row = len(coalitions_for(settings, model)) * len(background) + 1
         raise ConfigError(
             f"max_calls={model.settings.max_calls} of {model.rows_per_call} rows cannot explain 2 rows: each row takes "
@@ -72,10 +87,7 @@ def from_endpoint(
             "rows_per_call, or lower methods.shap.num_samples or the background's size."
         )
     taken = rows[:budget]
-    per_call = model.rows_per_call * model.settings.concurrency
-    found = explain(
-        model.predict, taken, background, settings.num_samples, settings.seed, settings.link, batch_rows=max(per_call, 1)
-    )
+    found = explain(model.predict, taken, background, settings.num_samples, settings.seed, settings.link, batch_rows(model))
     usage = model.usage()
     missing = len(taken) - found.explained.sum()
     reasons = usage.failures

@@ -10,7 +10,8 @@ import pytest
 
 from container.endpoint_model import EndpointModel
 from container.endpoint_payloads import ScoreError, request_body, scores
-from container.explainability_settings import EndpointSettings
+from container.explainability_settings import EndpointSettings, ExplainabilitySettings
+from container.steps.attribution_sources import from_endpoint
 from tests.model_server import ModelServer, logistic
 
 HEADERS = ("a", "b", "c")
@@ -86,6 +87,8 @@ def test_an_endpoint_name_the_runtime_refuses_is_a_counted_failure(served):
 def test_request_bodies_follow_clarifys_templates():
     rows = np.array([["1", "x,y", None], [2.5, "z", "3"]], dtype=object)
     assert request_body(rows, HEADERS, EndpointSettings()) == b'1,"x,y",\n2.5,z,3\n'
+    codes = np.array([["007", "-0", "1e3"]], dtype=object)  # text that is not an integer's own spelling stays text
+    assert json.loads(request_body(codes, HEADERS, EndpointSettings(content_type="application/json"))) == [["007", "-0", 1000.0]]
     kvp = EndpointSettings(
         content_type="application/json", content_template='{"instances": $records}', record_template="$features_kvp"
     )
@@ -111,3 +114,14 @@ def test_answers_that_hold_no_score_per_row_say_why():
         scores(b'{"a": 1, "b": [2]}', 1, as_json)
     with pytest.raises(ScoreError, match="not a number"):
         scores(b"high\n", 1, csv)
+
+
+def test_the_call_budget_sizes_the_rows_explained_so_that_no_planned_call_is_refused(served):
+    settings = ExplainabilitySettings(num_samples=6, endpoint=EndpointSettings(rows_per_call=50, concurrency=2, max_calls=40))
+    model = EndpointModel("churn-endpoint", HEADERS, settings.endpoint)
+    # 3 features: all 6 coalitions over 5 background rows, then the row: 31 model rows per row explained. Calls of
+    # 50 rows, 2 at once: batches of 100 model rows hold 3 rows (93 model rows, 2 calls). The background takes 1
+    # call; 39 are left: 19 batches (57 rows, 38 calls), then 1 more row in the last call.
+    found = from_endpoint(_rows(100), np.zeros((5, 3)), model, settings)
+    assert (found.sampled, found.explained, found.unexplained) == (58, 58, 0)
+    assert (found.usage.calls, found.usage.rows_not_sent, found.usage.failed_calls) == (40, 0, 0)

@@ -250,7 +250,7 @@ def test_attributions_the_model_captured_against_a_baseline_clarify_wrote(tmp_pa
     )
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads((tmp_path / "out" / "feature_attribution.json").read_text())
-    assert report["rows"] == {"sampled": 200, "explained": 199, "unexplained": 1}  # row_budget 200 of 400
+    assert report["rows"] == {"sampled": 400, "explained": 399, "unexplained": 1}  # every captured row
     window = report["window_global_shap_values"]
     by_sklearn = ndcg_score([[base[n] for n in names]], [[window[n] for n in names]])
     assert report["ndcg"]["value"] == pytest.approx(by_sklearn, rel=1e-12)
@@ -258,3 +258,14 @@ def test_attributions_the_model_captured_against_a_baseline_clarify_wrote(tmp_pa
     assert [v["constraint_check_type"] for v in violations] == (["feature_attribution_drift_check"] if reverse else [])
     assert report["ndcg"]["violated"] is reverse
     assert math.isfinite(report["ndcg"]["low"]) and report["ndcg"]["low"] <= report["ndcg"]["value"] <= report["ndcg"]["high"]
+
+
+def test_a_window_without_the_baselines_features_is_refused_before_any_call(baseline, served, tmp_path):
+    (tmp_path / "config.json").write_text(json.dumps({"explainability": {"headers": ["w1", "w2", "w3", "w4", "w5"]}}))
+    calls = served.calls
+    result = _monitor(baseline, served, "renamed", analysis_config=str(tmp_path / "config.json"))
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert message(baseline).startswith(
+        "ClientError: the baseline explains features the window does not have (age, balance, calls, products, tenure)"
+    )
+    assert served.calls == calls

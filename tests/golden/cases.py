@@ -266,6 +266,33 @@ CASES: list[Case] = [
         needs=("mq_regression_baseline",),
         doc="model-quality regression monitoring with labels (errors grew: violations)",
     ),
+    Case(
+        "xai_baseline_capture",
+        {
+            "analysis_type": "MODEL_EXPLAINABILITY",
+            "dataset_format": CAPTURE_FORMAT,
+            "dataset_source": "<inputs>/sample/attribution/baseline",
+            "output_path": "<base>/processing/output",
+            "analysis_config": "<inputs>/sample/attribution/analysis_config.json",
+        },
+        doc="feature-attribution baseline from the SHAP values the model captured (Clarify's analysis.json)",
+    ),
+    Case(
+        "xai_monitor_capture",
+        {
+            "analysis_type": "MODEL_EXPLAINABILITY",
+            "dataset_format": CAPTURE_FORMAT,
+            "dataset_source": "<inputs>/sample/attribution/capture",
+            "output_path": "<base>/processing/output",
+            "baseline_constraints": "<out:xai_baseline_capture>/analysis.json",
+            "analysis_config": "<inputs>/sample/attribution/analysis_config.json",
+            "publish_cloudwatch_metrics": "Enabled",
+            **ENDPOINT,
+            **WINDOW,
+        },
+        needs=("xai_baseline_capture",),
+        doc="feature-attribution monitoring: the retrained model ranks the features otherwise (nDCG < 0.9)",
+    ),
 ]
 
 BY_NAME = {case.name: case for case in CASES}

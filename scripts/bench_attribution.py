@@ -2,8 +2,9 @@
 
 Calibration: a scorer of 8 features (two pairs of near-equal importance, where rankings swap by chance), a
 baseline of ``--baseline-rows`` explained rows, then windows of each size drawn from the same distribution and
-explained with the same model (should be quiet) or with a model that leans on other features (should alarm),
-through the same functions the job uses (Kernel SHAP, Clarify's mean_abs, nDCG and its bootstrap interval).
+explained with the same model (should be quiet) or with a model that leans on other features (should alarm:
+all weights reversed, a minor feature risen to first, the top two faded), through the same functions the job
+uses (Kernel SHAP, Clarify's mean_abs, nDCG and its bootstrap interval).
 
 Cost: one monitoring job's Kernel SHAP through a model served over HTTP on the loopback address (the tests'
 runtime stand-in), in rows explained per second, calls and model rows per second, and peak RSS.
@@ -32,7 +33,12 @@ from analyzers.attribution.ndcg import THRESHOLD  # noqa: E402
 
 NAMES = tuple(f"x{i}" for i in range(8))
 WEIGHTS = np.array([2.0, 1.9, 1.2, 1.15, 0.6, 0.3, 0.1, 0.05])  # two near ties at the top
-SWAPPED = WEIGHTS[::-1].copy()  # the same weights on other features
+SCENARIOS = {  # the window's model
+    "unchanged": WEIGHTS,
+    "reversed": WEIGHTS[::-1].copy(),  # the same weights on other features
+    "x4 rises to first": np.array([2.0, 1.9, 1.2, 1.15, 2.5, 0.3, 0.1, 0.05]),
+    "top two fade": np.array([0.5, 0.5, 1.2, 1.15, 0.6, 0.3, 0.1, 0.05]),
+}
 
 
 def scorer(weights: np.ndarray):
@@ -56,7 +62,7 @@ def calibrate(windows: int, sizes: list[int], baseline_rows: int) -> None:
     print("| window rows | model | windows | alarms | median nDCG | median upper bound |")
     print("| ---: | --- | ---: | ---: | ---: | ---: |")
     for size in sizes:
-        for label, weights in (("unchanged", WEIGHTS), ("swapped", SWAPPED)):
+        for label, weights in SCENARIOS.items():
             alarms, values, highs = 0, [], []
             count = windows if label == "unchanged" else max(10, windows // 5)
             for w in range(count):
@@ -96,7 +102,7 @@ def cost(rows: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--windows", type=int, default=100, help="unchanged windows per size (swapped: a fifth)")
+    parser.add_argument("--windows", type=int, default=100, help="unchanged windows per size (each drift: a fifth)")
     parser.add_argument("--sizes", default="20,50,200,1000", help="window rows explained, comma-separated")
     parser.add_argument("--baseline-rows", type=int, default=1_000)
     parser.add_argument("--cost-rows", type=int, default=200, help="rows explained through the loopback endpoint")

@@ -161,4 +161,6 @@ def _note(found: Attributions, estimate: NdcgEstimate | None) -> str:
         said += f" with {found.usage.calls} endpoint call(s) ({found.usage.failed_calls} failed)"
     if estimate is not None:
         said += f"; nDCG {estimate.value:.4f}, {estimate.confidence:.0%} interval [{estimate.low:.4f}, {estimate.high:.4f}]"
+    elif found.explained:
+        said += "; too few to rank the features (2 rows needed): no attribution drift verdict"
     return said + "."

@@ -35,6 +35,25 @@ def _write_capture(root, rows: np.ndarray, outputs: list[str] | None = None, con
     (folder / "00.jsonl").write_text("\n".join(lines) + "\n")
 
 
+def _baseline_job(root, served, data: pd.DataFrame, config: dict, out: str = "baseline") -> None:
+    """A baseline job over ``data`` (a CSV with a header) with ``config``'s explainability section, the served
+    model being the baseline's."""
+    (root / "train").mkdir()
+    data.to_csv(root / "train" / "train.csv", index=False)
+    (root / "baseline_config.json").write_text(json.dumps({"explainability": config}))
+    served.model = logistic(MODEL)
+    result = run_container(
+        root,
+        dataset_format='{"csv": {"header": true}}',
+        dataset_source=str(root / "train"),
+        output_path=str(root / out),
+        analysis_config=str(root / "baseline_config.json"),
+        **XAI,
+        **served.env(),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
 @pytest.fixture(scope="module")
 def served():
     with ModelServer(logistic(MODEL), headers=tuple(FEATURES)) as server:
@@ -47,21 +66,7 @@ def baseline(tmp_path_factory, served):
     rng = np.random.default_rng(21)
     train = pd.DataFrame(rng.normal(0, 1, (3000, 5)).round(4), columns=FEATURES)
     train.insert(0, "churned", rng.integers(0, 2, 3000))
-    (root / "train").mkdir()
-    train.to_csv(root / "train" / "train.csv", index=False)
-    config = {"explainability": {"label": "churned", "predictor": {"endpoint_name": "churn-endpoint"}, "row_budget": 100}}
-    (root / "baseline_config.json").write_text(json.dumps(config))
-    served.model = logistic(MODEL)
-    result = run_container(
-        root,
-        dataset_format='{"csv": {"header": true}}',
-        dataset_source=str(root / "train"),
-        output_path=str(root / "baseline"),
-        analysis_config=str(root / "baseline_config.json"),
-        **XAI,
-        **served.env(),
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    _baseline_job(root, served, train, {"label": "churned", "predictor": {"endpoint_name": "churn-endpoint"}, "row_budget": 100})
     _write_capture(root / "capture", rng.normal(0, 1, (600, 5)).round(4))
     (root / "monitor_config.json").write_text(json.dumps({"explainability": {"headers": FEATURES, "row_budget": 100}}))
     return root
@@ -193,24 +198,9 @@ def test_a_baseline_matches_the_shap_librarys_values_on_every_row(tmp_path, serv
     rng = np.random.default_rng(5)
     rows = rng.normal(0, 1, (40, 5)).round(3)
     background = rng.normal(0, 1, (4, 5)).round(3)
-    (tmp_path / "data").mkdir()
-    pd.DataFrame(rows, columns=FEATURES).to_csv(tmp_path / "data" / "d.csv", index=False)
     shap_section = {"baseline": background.tolist(), "use_logit": True}
-    config = {
-        "explainability": {"predictor": {"endpoint_name": "churn-endpoint"}, "row_budget": 40, "methods": {"shap": shap_section}}
-    }
-    (tmp_path / "config.json").write_text(json.dumps(config))
-    served.model = logistic(MODEL)
-    result = run_container(
-        tmp_path,
-        dataset_format='{"csv": {"header": true}}',
-        dataset_source=str(tmp_path / "data"),
-        output_path=str(tmp_path / "out"),
-        analysis_config=str(tmp_path / "config.json"),
-        **XAI,
-        **served.env(),
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    config = {"predictor": {"endpoint_name": "churn-endpoint"}, "row_budget": 40, "methods": {"shap": shap_section}}
+    _baseline_job(tmp_path, served, pd.DataFrame(rows, columns=FEATURES), config, out="out")
     explained = json.loads((tmp_path / "out" / "analysis.json").read_text())["explanations"]["kernel_shap"]["label0"]
     reference = shap.KernelExplainer(logistic(MODEL), background, link="logit")
     theirs = np.abs(reference.shap_values(rows, nsamples=2**5 - 2, silent=True)).mean(axis=0)

@@ -40,11 +40,11 @@ class EndpointUsage:
 
 
 class EndpointModel:
-    def __init__(self, name: str, headers: tuple[str, ...], settings: EndpointSettings, client: Any = None) -> None:
+    def __init__(self, name: str, headers: tuple[str, ...], settings: EndpointSettings) -> None:
         self.name = name
         self.headers = headers
         self.settings = settings
-        self.sagemaker_runtime = client if client is not None else runtime_client(settings)
+        self.sagemaker_runtime = runtime_client(settings)
         self.rows_per_call = 1 if _one_record_per_call(settings) else settings.rows_per_call
         self._lock = threading.Lock()
         self._started = time.monotonic()

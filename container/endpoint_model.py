@@ -10,6 +10,7 @@ raises for the endpoint's sake: the step decides what a share of failures means.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +22,8 @@ import numpy as np
 from container.endpoint_payloads import ScoreError, request_body, scores
 from container.explainability_settings import JSON, EndpointSettings
 from container.sources import aws_client
+
+log = logging.getLogger(__name__)
 
 MAX_BODY = 5 << 20  # InvokeEndpoint takes up to 6 MB; the margin is for headers and encoding
 EXAMPLES = 3
@@ -119,14 +122,22 @@ class EndpointModel:
 
 
 def runtime_client(settings: EndpointSettings) -> Any:
-    """The SageMaker runtime client: botocore's standard retries, a connection per concurrent call."""
+    """The SageMaker runtime client: botocore's standard retries, a connection per concurrent call. Without any
+    AWS credentials (a model served locally, ``AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME`` pointing at it) the calls go
+    unsigned, and the log says so; the real runtime refuses unsigned calls, which then count as failures."""
+    import boto3
+    from botocore import UNSIGNED
     from botocore.config import Config
 
+    unsigned = boto3.Session().get_credentials() is None
+    if unsigned:
+        log.warning("no AWS credentials found: endpoint calls are sent unsigned (fine for a local model server)")
     config = Config(
         retries={"total_max_attempts": settings.retries + 1, "mode": "standard"},
         max_pool_connections=settings.concurrency,
         connect_timeout=10,
         read_timeout=CALL_TIMEOUT_S,
+        **({"signature_version": UNSIGNED} if unsigned else {}),
     )
     return aws_client("sagemaker-runtime", config=config)
 

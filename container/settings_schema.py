@@ -237,6 +237,8 @@ class Document(Section, frozen=True):
     traffic: Traffic | None = None
 
 
+DOCUMENT_KEYS = frozenset(f.encode_name for f in msgspec.structs.fields(Document))
+
 _UNKNOWN = re.compile(r"^Object contains unknown field `(?P<key>[^`]*)`(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
 _AT = re.compile(r"^(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
 _STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")

@@ -44,6 +44,7 @@ class ModelServer:
         self.most_in_flight = 0
         self.invalid: list[str] = []
         self.names: set[str] = set()
+        self.signed = self.unsigned = 0  # requests with and without a SigV4 Authorization header
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -52,13 +53,16 @@ class ModelServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
-    def env(self) -> dict[str, str]:
-        """What a process needs to call this server through boto3."""
-        return {
-            "AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME": self.url,
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_REGION": "us-east-1",
+    def env(self, credentials: bool = True) -> dict[str, str]:
+        """What a process needs to call this server through boto3 (without ``credentials``: none at all, and no
+        instance metadata to look them up in)."""
+        env = {"AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME": self.url, "AWS_REGION": "us-east-1"}
+        if credentials:
+            return env | {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+        return env | {
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_CONFIG_FILE": "/dev/null",
+            "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
         }
 
     def __enter__(self) -> ModelServer:
@@ -116,6 +120,11 @@ class ModelServer:
                     if len(parts) != 3 or parts[0] != "endpoints" or parts[2] != "invocations":
                         status, out, kind = 404, b'{"__type": "UnknownOperationException"}', "application/json"
                     else:
+                        with server._lock:
+                            if self.headers.get("Authorization", "").startswith("AWS4-HMAC-SHA256"):
+                                server.signed += 1
+                            else:
+                                server.unsigned += 1
                         name = urllib.parse.unquote(parts[1])
                         status, out, kind = server.answer(
                             name, body, self.headers.get("Content-Type", ""), self.headers.get("Accept", "")

@@ -48,10 +48,10 @@ def _run(contract: MonitorContract, cluster: PartReader | None) -> Outcome:
         return _finish(contract, config, run_model_quality(contract, config, settings, cluster))
     if contract.analysis_type == "MODEL_EXPLAINABILITY":
         from container.jobs.explainability import run_explainability
-        from container.jobs.inputs import explainability_config, read_config
+        from container.jobs.inputs import explainability_inputs
 
-        config = read_config(contract, None)
-        return _finish(contract, config, run_explainability(contract, config, explainability_config(contract, config), cluster))
+        config, settings = explainability_inputs(contract)
+        return _finish(contract, config, run_explainability(contract, config, settings, cluster))
     baseline, config = read_inputs(contract)
     if contract.is_baseline_job:
         from container.jobs.baseline import baseline_job

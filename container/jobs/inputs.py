@@ -16,7 +16,10 @@ from container.errors import BaselineError, ConfigError
 from container.explainability_settings import ExplainabilitySettings, parse_clarify_explainability
 from container.load.baseline import BaselineStatistics, read_constraints, read_statistics
 from container.settings import AnalysisConfig, BiasConfig
+from container.settings_schema import DOCUMENT_KEYS
 from container.sources import read_text
+
+CLARIFY_KEYS = frozenset({"methods", "predictor"})  # a Clarify analysis_config.json at the top of ours
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,11 +96,25 @@ def bias_config(contract: MonitorContract, config: AnalysisConfig) -> BiasConfig
     return parse_clarify(data, source=source)
 
 
-def explainability_config(contract: MonitorContract, config: AnalysisConfig) -> ExplainabilitySettings:
-    """A Clarify explainability analysis_config.json named by env ``explainability_config`` wins over the
-    config's ``explainability``; with neither, Kernel SHAP through the job's own endpoint with the defaults."""
-    if contract.explainability_config is None:
-        return config.explainability or ExplainabilitySettings()
-    source = f"{EXPLAINABILITY_CONFIG} {contract.explainability_config}"
-    data = parse_json(read_text(EXPLAINABILITY_CONFIG, contract.explainability_config), source=source, error=ConfigError)
-    return parse_clarify_explainability(data, source=source)
+def explainability_inputs(contract: MonitorContract) -> tuple[AnalysisConfig, ExplainabilitySettings]:
+    """Our settings and the feature-attribution settings, from the first of:
+
+    - env ``explainability_config``: a Clarify explainability analysis_config.json (beside our analysis config);
+    - env ``analysis_config`` holding Clarify's keys at its top level (``methods`` or ``predictor``), as Clarify's
+      own file does: those keys are Clarify's, the keys of our analysis config (``limits``, ``report``, ...) ours;
+    - our analysis config's ``explainability`` section;
+    - neither: Kernel SHAP through the job's own endpoint with the defaults."""
+    if contract.explainability_config is not None:
+        source = f"{EXPLAINABILITY_CONFIG} {contract.explainability_config}"
+        data = parse_json(read_text(EXPLAINABILITY_CONFIG, contract.explainability_config), source=source, error=ConfigError)
+        return read_config(contract, None), parse_clarify_explainability(data, source=source)
+    if contract.analysis_config is not None:
+        source = f"{ANALYSIS_CONFIG} {contract.analysis_config}"
+        data = parse_json(read_text(ANALYSIS_CONFIG, contract.analysis_config), source=source, error=ConfigError)
+        if isinstance(data, dict) and CLARIFY_KEYS & set(data):
+            ours = {k: v for k, v in data.items() if k in DOCUMENT_KEYS}
+            clarify = {k: v for k, v in data.items() if k not in DOCUMENT_KEYS}
+            return analysis_config.parse(ours, source=source), parse_clarify_explainability(clarify, source=source)
+        config = analysis_config.parse(data, source=source)
+        return config, config.explainability or ExplainabilitySettings()
+    return AnalysisConfig(), ExplainabilitySettings()

@@ -259,3 +259,35 @@ def test_a_window_without_the_baselines_features_is_refused_before_any_call(base
         "ClientError: the baseline explains features the window does not have (age, balance, calls, products, tenure)"
     )
     assert served.calls == calls
+
+
+def test_clarifys_file_as_the_analysis_config_and_a_local_model_without_credentials(baseline, served, tmp_path):
+    """Clarify's own keys at the top of env analysis_config (beside ours), and no AWS credentials at all: the
+    calls to the local model go unsigned, and the verdict is the same."""
+    clarify = {
+        "headers": FEATURES,
+        "methods": {"shap": {"agg_method": "mean_abs"}},
+        "predictor": {"content_type": "application/jsonlines", "probability": "score"},
+        "limits": {"bad_record_share": 0.05},
+    }
+    (tmp_path / "clarify.json").write_text(json.dumps(clarify))
+    served.model = logistic(MODEL)
+    signed_before, unsigned_before = served.signed, served.unsigned
+    env = served.env(credentials=False)
+    result = run_container(
+        baseline,
+        dataset_format=CAPTURE_FORMAT,
+        dataset_source=str(baseline / "capture"),
+        output_path=str(baseline / "unsigned"),
+        baseline_constraints=str(baseline / "baseline" / "analysis.json"),
+        analysis_config=str(tmp_path / "clarify.json"),
+        sagemaker_endpoint_name="churn-endpoint",
+        **WINDOW,
+        **XAI,
+        **env,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "endpoint calls are sent unsigned" in result.stdout
+    assert message(baseline).startswith("Completed: Job completed successfully with no violations. 200 of 200")
+    assert served.unsigned > unsigned_before and served.signed == signed_before and served.invalid == []
+    assert signed_before > 0  # the other jobs, with credentials, signed theirs

@@ -96,7 +96,7 @@ class EndpointModel:
             answer = self.sagemaker_runtime.invoke_endpoint(
                 EndpointName=self.name, Body=body, ContentType=self.settings.content_type, Accept=self.settings.accept_type
             )
-            return scores(answer["Body"].read(), len(rows), self.settings)
+            return scores(answer["Body"].read(), len(rows), self.settings, answer.get("ContentType"))
         except ScoreError as exc:
             return self._failed(len(rows), f"the endpoint's answer has no score per row: {exc}")
         except Exception as exc:  # noqa: BLE001 - botocore's ClientError, BotoCoreError, a socket error: this call's rows only

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from container.explainability_settings import CSV, JSON_LINES, EndpointSettings
+from container.explainability_settings import CONTENT_TYPES, CSV, JSON_LINES, EndpointSettings
 
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
@@ -51,15 +51,18 @@ def request_body(rows: np.ndarray, headers: tuple[str, ...], settings: EndpointS
     return template.replace("$features_kvp", records[0]).replace("$features", records[0]).encode("utf-8")
 
 
-def scores(body: bytes, rows: int, settings: EndpointSettings) -> np.ndarray:
-    """One float per row sent, from the endpoint's answer."""
+def scores(body: bytes, rows: int, settings: EndpointSettings, content_type: str | None = None) -> np.ndarray:
+    """One float per row sent, from the endpoint's answer, read as the ``content_type`` the answer says it is
+    (a model may answer in another type than asked) when that is one we read, else as ``accept_type``."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise ScoreError("the answer is not UTF-8 text") from None
-    if settings.accept_type == CSV:
+    said = (content_type or "").split(";")[0].strip().lower()
+    kind = said if said in CONTENT_TYPES else settings.accept_type
+    if kind == CSV:
         values = _csv_scores(text, rows, settings.probability)
-    elif settings.accept_type == JSON_LINES:
+    elif kind == JSON_LINES:
         values = [_one(_select(_json(line), settings.probability)) for line in text.splitlines() if line.strip()]
     else:
         values = _list(_select(_json(text), settings.probability))

@@ -114,6 +114,10 @@ def test_answers_that_hold_no_score_per_row_say_why():
         scores(b'{"a": 1, "b": [2]}', 1, as_json)
     with pytest.raises(ScoreError, match="not a number"):
         scores(b"high\n", 1, csv)
+    # the answer's own content type wins over the one asked for, when it is one we read
+    assert scores(b"[0.5, 0.25]", 2, csv, "application/json; charset=utf-8").tolist() == [0.5, 0.25]
+    assert scores(b"0.5\n0.25\n", 2, as_json, "text/csv").tolist() == [0.5, 0.25]
+    assert scores(b"0.5\n", 1, csv, "text/html").tolist() == [0.5]
 
 
 def test_the_call_budget_sizes_the_rows_explained_so_that_no_planned_call_is_refused(served):

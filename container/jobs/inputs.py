@@ -1,5 +1,5 @@
 """What a job reads before any data: the baseline (statistics and constraints) and our settings (the
-analysis config, and a Clarify bias config named by env)."""
+analysis config, and the Clarify bias or explainability config named by env)."""
 
 from __future__ import annotations
 

@@ -41,6 +41,13 @@ def is_exact(m: int, num_samples: int | None) -> bool:
     return num_samples is None or (m < 63 and 2**m - 2 <= num_samples)
 
 
+def coalition_count(m: int, num_samples: int | None) -> int:
+    """How many coalitions ``coalitions`` gives (none for a single feature): its cost, without drawing them."""
+    if m < 2:
+        return 0
+    return 2**m - 2 if is_exact(m, num_samples) else 2 * max(1, int(num_samples or 2) // 2)
+
+
 def coalitions(m: int, num_samples: int | None, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Masks (coalitions x m, bool) and their regression weights, proper coalitions only."""
     if is_exact(m, num_samples):

@@ -179,7 +179,7 @@ def _write_baseline(contract: MonitorContract, settings: ExplainabilitySettings,
         background = (found.names, found.background_rows)
     documents = [
         Document(EXPLAINABILITY_REPORT_FILE, analysis_document(settings.label_name, values, found.expected, background)),
-        Document(ATTRIBUTION_FILE, report(found, settings, None, None)),
+        Document(ATTRIBUTION_FILE, report(found, values, settings, None, None)),
     ]
     write_documents(contract, documents)
     return NO_VIOLATIONS + f" {found.explained} of {found.sampled} sampled row(s) explained."

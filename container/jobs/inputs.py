@@ -91,8 +91,7 @@ def bias_config(contract: MonitorContract, config: AnalysisConfig) -> BiasConfig
     """A Clarify analysis_config.json named by env ``bias_config`` wins over the config's ``bias``."""
     if contract.bias_config is None:
         return config.bias
-    source = f"{BIAS_CONFIG} {contract.bias_config}"
-    data = parse_json(read_text(BIAS_CONFIG, contract.bias_config), source=source, error=ConfigError)
+    source, data = _settings_document(BIAS_CONFIG, contract.bias_config)
     return parse_clarify(data, source=source)
 
 
@@ -105,12 +104,10 @@ def explainability_inputs(contract: MonitorContract) -> tuple[AnalysisConfig, Ex
     - our analysis config's ``explainability`` section;
     - neither: Kernel SHAP through the job's own endpoint with the defaults."""
     if contract.explainability_config is not None:
-        source = f"{EXPLAINABILITY_CONFIG} {contract.explainability_config}"
-        data = parse_json(read_text(EXPLAINABILITY_CONFIG, contract.explainability_config), source=source, error=ConfigError)
+        source, data = _settings_document(EXPLAINABILITY_CONFIG, contract.explainability_config)
         return read_config(contract, None), parse_clarify_explainability(data, source=source)
     if contract.analysis_config is not None:
-        source = f"{ANALYSIS_CONFIG} {contract.analysis_config}"
-        data = parse_json(read_text(ANALYSIS_CONFIG, contract.analysis_config), source=source, error=ConfigError)
+        source, data = _settings_document(ANALYSIS_CONFIG, contract.analysis_config)
         if isinstance(data, dict) and CLARIFY_KEYS & set(data):
             ours = {k: v for k, v in data.items() if k in DOCUMENT_KEYS}
             clarify = {k: v for k, v in data.items() if k not in DOCUMENT_KEYS}
@@ -118,3 +115,9 @@ def explainability_inputs(contract: MonitorContract) -> tuple[AnalysisConfig, Ex
         config = analysis_config.parse(data, source=source)
         return config, config.explainability or ExplainabilitySettings()
     return AnalysisConfig(), ExplainabilitySettings()
+
+
+def _settings_document(setting: str, location: str) -> tuple[str, object]:
+    """The decoded JSON document env ``setting`` names, and how messages name it."""
+    source = f"{setting} {location}"
+    return source, parse_json(read_text(setting, location), source=source, error=ConfigError)

@@ -68,7 +68,7 @@ def compare(found: Attributions, baseline: AttributionBaseline, settings: Explai
         metrics.append(Metric("feature_attribution_ndcg", value=estimate.value, dimensions=(METHOD, ("Label", label))))
     documents = (
         Document(EXPLAINABILITY_REPORT_FILE, analysis_document(label, values, found.expected)),
-        Document(ATTRIBUTION_FILE, report(found, settings, baseline, estimate)),
+        Document(ATTRIBUTION_FILE, report(found, values, settings, baseline, estimate)),
     )
     return StepResult(tuple(findings), tuple(metrics), documents, _note(found, estimate))
 
@@ -103,16 +103,21 @@ def incomplete_finding(found: Attributions, bad_share: float) -> Finding | None:
 
 
 def report(
-    found: Attributions, settings: ExplainabilitySettings, baseline: AttributionBaseline | None, estimate: NdcgEstimate | None
+    found: Attributions,
+    values: dict[str, float],
+    settings: ExplainabilitySettings,
+    baseline: AttributionBaseline | None,
+    estimate: NdcgEstimate | None,
 ) -> dict[str, Any]:
-    """``feature_attribution.json``: how the attributions were had, what they are and (monitoring) the verdict."""
+    """``feature_attribution.json``: how the attributions were had, the window's global ``values`` and
+    (monitoring) the verdict."""
     out: dict[str, Any] = {
         "source": settings.source,
         "label": baseline.label if baseline else settings.label_name,
         "agg_method": settings.agg_method,
         "rows": {"sampled": found.sampled, "explained": found.explained, "unexplained": found.unexplained},
         "unexplained_reasons": list(found.reasons),
-        "window_global_shap_values": window_values(found, settings),
+        "window_global_shap_values": values,
     }
     if settings.source == "endpoint":
         out["kernel_shap"] = {"num_samples": settings.num_samples, "link": settings.link}

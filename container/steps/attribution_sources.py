@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from analyzers.attribution.kernel_shap import coalitions, explain
+from analyzers.attribution.kernel_shap import coalition_count, explain
 from container.endpoint_model import EndpointModel, EndpointUsage
 from container.errors import ConfigError
 from container.explainability_settings import ExplainabilitySettings
@@ -47,7 +47,7 @@ def explainable_rows(settings: ExplainabilitySettings, background_rows: int, mod
     """How many of ``wanted`` rows the call budget explains: the background is scored once, then rows go in
     batches of ``batch_rows`` model rows (each row: its coalitions over the background, and itself), each batch
     split into calls of ``rows_per_call``."""
-    per_row = len(coalitions_for(settings, model)) * background_rows + 1
+    per_row = coalition_count(len(model.headers), settings.num_samples) * background_rows + 1
     per_batch = max(1, batch_rows(model) // per_row)
     calls_left = model.settings.max_calls - model.calls_for(background_rows)
 
@@ -67,20 +67,13 @@ def batch_rows(model: EndpointModel) -> int:
     return model.rows_per_call * model.settings.concurrency
 
 
-def coalitions_for(settings: ExplainabilitySettings, model: EndpointModel) -> np.ndarray:
-    m = len(model.headers)
-    if m < 2:
-        return np.zeros((0, m), dtype=bool)
-    return coalitions(m, settings.num_samples, np.random.default_rng(settings.seed))[0]
-
-
 def from_endpoint(
     rows: np.ndarray, background: np.ndarray, model: EndpointModel, settings: ExplainabilitySettings
 ) -> Attributions:
     """Kernel SHAP of ``rows`` through the endpoint; at most the rows the call budget explains."""
     budget = explainable_rows(settings, len(background), model, len(rows))
     if budget < min(2, len(rows)):
-        per_row = len(coalitions_for(settings, model)) * len(background) + 1
+        per_row = coalition_count(len(model.headers), settings.num_samples) * len(background) + 1
         raise ConfigError(
             f"max_calls={model.settings.max_calls} of {model.rows_per_call} rows cannot explain 2 rows: each row takes "
             f"{per_row} model rows ({len(background)} background rows x its coalitions). Raise max_calls or "
